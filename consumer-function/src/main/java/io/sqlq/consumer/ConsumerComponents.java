@@ -1,0 +1,56 @@
+package io.sqlq.consumer;
+
+import io.sqlq.core.SqlqConfig;
+import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.store.S3DatabaseStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a {@link ConsumerHandler} works with, built once per container.
+ *
+ * @param codec the wire codec
+ * @param batch steps 2 to 5 for one database
+ * @param replies step 6
+ * @param deadLetters where undecodable messages go
+ * @param defaultReplyTo the reply queue of requests that name none
+ * @param lockWaitBudget the longest wait for a database's lock
+ */
+public record ConsumerComponents(
+    WireCodec codec,
+    DatabaseBatch batch,
+    ReplySender replies,
+    DeadLetters deadLetters,
+    String defaultReplyTo,
+    Duration lockWaitBudget) {
+
+  /** Working copies live here in Lambda: {@code /tmp} is the only writable path. */
+  public static final Path LAMBDA_WORK_DIRECTORY = Path.of("/tmp/sqlq");
+
+  /**
+   * Builds the components for the stack {@code config} names, on AWS or an emulator.
+   *
+   * @param workDirectory where working copies of databases are kept
+   */
+  public static ConsumerComponents of(SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock) {
+    WireCodec codec = new WireCodec();
+    var sqs = clients.sqs();
+    var batch = new DatabaseBatch(
+        new SecurityGroupLock(clients.ec2(), config.lockVpcId(), config.lease(), clock),
+        new S3DatabaseStore(clients.s3(), config),
+        new BatchApplier(codec, clock),
+        workDirectory);
+    return new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
+        new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget());
+  }
+
+  /** Builds the components from {@code SQLQ_*} and AWS environment variables (Lambda). */
+  static ConsumerComponents fromEnvironment(Map<String, String> env) {
+    SqlqConfig config = SqlqConfig.fromEnvironment(env);
+    return of(config, new AwsClients(config), LAMBDA_WORK_DIRECTORY, Clock.systemUTC());
+  }
+}

@@ -1,0 +1,120 @@
+package io.sqlq.consumer;
+
+import io.sqlq.core.lock.DatabaseLock;
+import io.sqlq.core.lock.Lease;
+import io.sqlq.core.protocol.Request;
+import io.sqlq.core.store.DatabaseStore;
+import io.sqlq.core.store.DatabaseStore.Fetched;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Steps 2 to 5 of the batch for one database (DESIGN.md, "Consumer: one batch"): acquire the
+ * lock, fetch the file, apply the requests, publish with a conditional write, release the lock.
+ * Any failure leaves the store untouched (or, after a refused publish, as the other writer left
+ * it) and is thrown, so the caller fails the database's records and SQS redelivers them.
+ */
+public final class DatabaseBatch {
+  private static final Logger log = LoggerFactory.getLogger(DatabaseBatch.class);
+
+  private final DatabaseLock lock;
+  private final DatabaseStore store;
+  private final BatchApplier applier;
+  private final WorkingCopies copies;
+
+  /**
+   * @param workDirectory where database copies are kept between batches (Lambda: under /tmp)
+   */
+  public DatabaseBatch(DatabaseLock lock, DatabaseStore store, BatchApplier applier, Path workDirectory) {
+    this.lock = lock;
+    this.store = store;
+    this.applier = applier;
+    this.copies = new WorkingCopies(workDirectory);
+  }
+
+  /**
+   * Applies {@code requests} to database {@code db} and publishes the result.
+   *
+   * @param requests the database's requests in queue order, at least one
+   * @param lockWaitBudget the longest time to wait for the database's lock
+   * @return the applied batch; its replies may be sent, the file holding them is published
+   * @throws io.sqlq.core.lock.LockTimeoutException when the lock stayed held (retryable)
+   * @throws io.sqlq.core.store.PublishConflictException when another writer published first
+   *     (retryable)
+   * @throws io.sqlq.core.aws.AwsCallFailedException when S3 or EC2 failed
+   * @throws BatchAbortedException when SQLite failed in a way that ends the batch (retryable)
+   */
+  public AppliedBatch run(String db, List<Request> requests, Duration lockWaitBudget) {
+    Lease lease = lock.acquire(db, lockWaitBudget);
+    RuntimeException failure = null;
+    try {
+      Path file = copies.path(db);
+      String baseEtag = fetch(db, file);
+      AppliedBatch batch = apply(db, file, requests);
+      String etag = store.publish(db, file, baseEtag, batch.version());
+      copies.remember(db, etag);
+      return batch;
+    } catch (RuntimeException e) {
+      failure = e;
+      copies.forget(db);
+      throw e;
+    } finally {
+      release(lease, failure);
+    }
+  }
+
+  /** Step 2: brings the working copy up to date; returns the ETag it matches, null if new. */
+  private String fetch(String db, Path file) {
+    Fetched fetched = store.fetch(db, copies.etag(db), file);
+    return switch (fetched) {
+      case Fetched.Unchanged u -> u.etag();
+      case Fetched.Downloaded d -> d.etag();
+      case Fetched.Missing m -> {
+        copies.forget(db);
+        yield null;
+      }
+    };
+  }
+
+  /** Step 3: one transaction on the working copy. */
+  private AppliedBatch apply(String db, Path file, List<Request> requests) {
+    try (Connection connection = open(file)) {
+      return applier.apply(connection, requests);
+    } catch (SQLException e) {
+      throw new BatchAbortedException(db, "SQLite: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens a working copy. The journal lives in memory and writes are not synced: the copy is
+   * scratch space that only becomes durable when it is published, and a copy left by a crash is
+   * never trusted (its ETag is forgotten), so SQLite's own crash safety would buy nothing here.
+   */
+  private static Connection open(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.MEMORY);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+  }
+
+  /** Step 5: always runs; a failed release is logged, since the lease expires on its own. */
+  private void release(Lease lease, RuntimeException failure) {
+    try {
+      lock.release(lease);
+    } catch (RuntimeException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        log.warn("could not release the lock of {} (the reaper frees it after its lease): {}", lease.db(), e.getMessage());
+      }
+    }
+  }
+}

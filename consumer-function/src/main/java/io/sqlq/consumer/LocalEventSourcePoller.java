@@ -1,0 +1,206 @@
+package io.sqlq.consumer;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.sqlq.core.aws.AwsCallFailedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+
+/**
+ * Drives a consumer handler from a real SQS queue the way Lambda's SQS event source mapping
+ * does (AWS Lambda Developer Guide, "Using Lambda with Amazon SQS"): receive up to 10 messages
+ * with their system and message attributes, build the {@link SQSEvent}, invoke the handler,
+ * delete the records it did not report in {@code batchItemFailures}, and leave the failed ones
+ * to come back after their visibility timeout. A handler that throws fails the whole batch.
+ *
+ * <p>One thread; {@link #start()} and {@link #close()} bracket its life.
+ */
+public final class LocalEventSourcePoller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalEventSourcePoller.class);
+  /** The SQS event source's largest batch for a FIFO queue: 10 (ReceiveMessage's maximum). */
+  public static final int MAX_BATCH = 10;
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
+  private final Duration functionTimeout;
+  private final int waitSeconds;
+  private final Clock clock;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong failedRecords = new AtomicLong();
+  private Thread thread;
+
+  /**
+   * @param functionTimeout the simulated function timeout (Lambda's maximum is 900 s); keep it
+   *     below the queue's visibility timeout
+   * @param waitTime long-poll wait per receive, 0 to 20 s
+   */
+  public LocalEventSourcePoller(SqsClient sqs, String queueUrl, RequestHandler<SQSEvent, SQSBatchResponse> handler,
+      Duration functionTimeout, Duration waitTime, Clock clock) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.handler = handler;
+    this.functionTimeout = functionTimeout;
+    this.waitSeconds = (int) Math.min(20, Math.max(0, waitTime.toSeconds()));
+    this.clock = clock;
+  }
+
+  /** Starts polling on a daemon thread named {@code sqlq-poller}. */
+  public synchronized void start() {
+    if (running.getAndSet(true)) {
+      return;
+    }
+    thread = new Thread(this::loop, "sqlq-poller");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    long backoffMs = 100;
+    while (running.get()) {
+      try {
+        pollOnce();
+        backoffMs = 100;
+      } catch (RuntimeException e) {
+        log.warn("poller: {} (retrying in {} ms)", e.getMessage(), backoffMs);
+        sleep(backoffMs);
+        backoffMs = Math.min(5_000, backoffMs * 2);
+      }
+    }
+  }
+
+  /**
+   * Receives one batch, hands it to the handler and deletes what succeeded.
+   *
+   * @return the number of records received
+   * @throws AwsCallFailedException when receiving or deleting failed
+   */
+  public int pollOnce() {
+    List<Message> messages;
+    try {
+      messages = sqs.receiveMessage(ReceiveMessageRequest.builder().queueUrl(queueUrl)
+          .maxNumberOfMessages(MAX_BATCH).waitTimeSeconds(waitSeconds)
+          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+          .messageAttributeNames("All").build()).messages();
+    } catch (SdkException e) {
+      throw AwsCallFailedException.of("SQS ReceiveMessage " + queueUrl, e);
+    }
+    if (messages.isEmpty()) {
+      return 0;
+    }
+    SQSEvent event = new SQSEvent();
+    event.setRecords(messages.stream().map(LocalEventSourcePoller::record).toList());
+    Set<String> failed = invoke(event, messages);
+    failedRecords.addAndGet(failed.size());
+    batches.incrementAndGet();
+    delete(messages, failed);
+    return messages.size();
+  }
+
+  private Set<String> invoke(SQSEvent event, List<Message> messages) {
+    var context = new LocalContext(UUID.randomUUID().toString(), clock.instant().plus(functionTimeout), clock, 2048);
+    try {
+      SQSBatchResponse response = handler.handleRequest(event, context);
+      Set<String> failed = new HashSet<>();
+      response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
+      return failed;
+    } catch (RuntimeException e) {
+      log.error("handler failed the whole batch of {} records", messages.size(), e);
+      Set<String> all = new HashSet<>();
+      messages.forEach(m -> all.add(m.messageId()));
+      return all;
+    }
+  }
+
+  private void delete(List<Message> messages, Set<String> failed) {
+    List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+    for (Message m : messages) {
+      if (!failed.contains(m.messageId())) {
+        entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+            .receiptHandle(m.receiptHandle()).build());
+      }
+    }
+    if (entries.isEmpty()) {
+      return;
+    }
+    try {
+      var response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+      if (!response.failed().isEmpty()) {
+        log.warn("{} deletes failed; those records come back and are answered from _sqlq_applied: {}",
+            response.failed().size(), response.failed());
+      }
+    } catch (SdkException e) {
+      throw AwsCallFailedException.of("SQS DeleteMessageBatch " + queueUrl, e);
+    }
+  }
+
+  /** Converts an SQS message to the Lambda event record shape. */
+  static SQSEvent.SQSMessage record(Message m) {
+    SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
+    r.setMessageId(m.messageId());
+    r.setReceiptHandle(m.receiptHandle());
+    r.setBody(m.body());
+    r.setMd5OfBody(m.md5OfBody());
+    r.setEventSource("aws:sqs");
+    r.setAttributes(new HashMap<>(m.attributesAsStrings()));
+    Map<String, SQSEvent.MessageAttribute> attributes = new HashMap<>();
+    m.messageAttributes().forEach((name, value) -> {
+      SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
+      a.setDataType(value.dataType());
+      a.setStringValue(value.stringValue());
+      attributes.put(name, a);
+    });
+    r.setMessageAttributes(attributes);
+    return r;
+  }
+
+  /** Batches handled so far. */
+  public long batches() {
+    return batches.get();
+  }
+
+  /** Records reported failed so far (each comes back after its visibility timeout). */
+  public long failedRecords() {
+    return failedRecords.get();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops polling; waits for the batch in hand (at most the function timeout plus the poll wait). */
+  @Override
+  public synchronized void close() {
+    running.set(false);
+    if (thread != null) {
+      try {
+        thread.join(functionTimeout.plusSeconds(waitSeconds + 1).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.sqlq.consumer;
+
+import io.sqlq.core.protocol.Params;
+import io.sqlq.core.protocol.ReplyError;
+import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.protocol.StatementResult;
+import io.sqlq.core.sql.NamedParameters;
+import io.sqlq.core.sql.SqlScript;
+import io.sqlq.core.sql.SqlSyntaxException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Runs one statement of a request on an open SQLite connection and reads its result. Refuses,
+ * before SQLite sees them, the constructs that would break the batch's own transaction or
+ * silently drop SQL: transaction control and more than one statement in {@code sql}.
+ *
+ * <p>Not thread-safe: one per connection.
+ */
+final class StatementExecutor implements AutoCloseable {
+  /** Statements that would end or nest sqlq's transaction (sqlite.org/lang_transaction.html). */
+  private static final Set<String> TRANSACTION_CONTROL =
+      Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE");
+
+  /**
+   * Result codes after which SQLite may have rolled back the whole transaction, or which say
+   * the file is damaged (sqlite.org/lang_transaction.html, "Response To Errors Within A
+   * Transaction"; sqlite.org/rescode.html).
+   */
+  private static final Set<SQLiteErrorCode> FATAL = EnumSet.of(
+      SQLiteErrorCode.SQLITE_FULL, SQLiteErrorCode.SQLITE_IOERR, SQLiteErrorCode.SQLITE_NOMEM,
+      SQLiteErrorCode.SQLITE_BUSY, SQLiteErrorCode.SQLITE_CORRUPT, SQLiteErrorCode.SQLITE_NOTADB,
+      SQLiteErrorCode.SQLITE_CANTOPEN);
+
+  private final Connection connection;
+  private final PreparedStatement counters;
+  private long totalChanges;
+
+  StatementExecutor(Connection connection) throws SQLException {
+    this.connection = connection;
+    this.counters = connection.prepareStatement("SELECT total_changes(), changes(), last_insert_rowid()");
+    this.totalChanges = readCounters()[0];
+  }
+
+  /**
+   * Runs {@code statement}.
+   *
+   * @param index the statement's position in its request, for the error
+   * @throws StatementFailedException for an error that is the request's own (SQL error,
+   *     refused construct, parameter mismatch): the caller rolls back the request's savepoint
+   * @throws SQLException for a failure that may have ended the transaction (see {@link #isFatal})
+   */
+  StatementResult execute(Statement statement, int index) throws StatementFailedException, SQLException {
+    String sql = statement.sql();
+    List<Object> values;
+    refuseUnsafe(sql, index);
+    switch (statement.params()) {
+      case Params.Positional p -> values = p.values();
+      case Params.Named n -> {
+        try {
+          var positional = NamedParameters.toPositional(sql, n.values());
+          sql = positional.sql();
+          values = positional.values();
+        } catch (RuntimeException e) {
+          throw failed(ReplyError.BAD_PARAMETER, e.getMessage(), index);
+        }
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      int expected = ps.getParameterMetaData().getParameterCount();
+      if (expected != values.size()) {
+        throw failed(ReplyError.BAD_PARAMETER, "statement has " + expected + " parameters but "
+            + values.size() + " values were given", index);
+      }
+      for (int i = 0; i < values.size(); i++) {
+        bind(ps, i + 1, values.get(i));
+      }
+      if (ps.execute()) {
+        StatementResult rows = readRows(ps.getResultSet());
+        long[] after = readCounters();
+        totalChanges = after[0];
+        return rows;
+      }
+      long[] after = readCounters();
+      long rowsAffected = after[0] == totalChanges ? 0 : after[1];
+      totalChanges = after[0];
+      return StatementResult.changes(rowsAffected, after[2]);
+    } catch (SQLException e) {
+      if (isFatal(e)) {
+        throw e;
+      }
+      throw failed(errorCode(e), errorMessage(e), index);
+    }
+  }
+
+  /** Whether {@code e} may have ended the enclosing transaction or says the file is damaged. */
+  static boolean isFatal(SQLException e) {
+    return e instanceof SQLiteException s && FATAL.contains(primary(s.getResultCode()));
+  }
+
+  private static void refuseUnsafe(String sql, int index) throws StatementFailedException {
+    List<String> parts;
+    try {
+      parts = SqlScript.split(sql);
+    } catch (SqlSyntaxException e) {
+      return; // SQLite reports the syntax error with its own code when it prepares the statement
+    }
+    if (parts.size() > 1) {
+      throw failed(ReplyError.MULTIPLE_STATEMENTS, "sql holds " + parts.size()
+          + " statements; send one per sql, or several as 'statements' for one transaction", index);
+    }
+    String keyword = SqlScript.leadingKeyword(sql);
+    if (TRANSACTION_CONTROL.contains(keyword)) {
+      throw failed(ReplyError.TRANSACTION_CONTROL, keyword
+          + " is refused: sqlq runs every request in its own savepoint; send several statements as"
+          + " 'statements' to apply them atomically", index);
+    }
+  }
+
+  private static void bind(PreparedStatement ps, int position, Object value) throws SQLException {
+    switch (value) {
+      case null -> ps.setNull(position, Types.NULL);
+      case Boolean b -> ps.setLong(position, b ? 1 : 0);
+      case Long l -> ps.setLong(position, l);
+      case Double d -> ps.setDouble(position, d);
+      case String s -> ps.setString(position, s);
+      case byte[] bytes -> ps.setBytes(position, bytes);
+      default -> throw new IllegalStateException("unnormalised parameter " + value.getClass());
+    }
+  }
+
+  private static StatementResult readRows(ResultSet rs) throws SQLException {
+    try (rs) {
+      ResultSetMetaData meta = rs.getMetaData();
+      int n = meta.getColumnCount();
+      List<String> columns = new ArrayList<>(n);
+      for (int i = 1; i <= n; i++) {
+        columns.add(meta.getColumnLabel(i));
+      }
+      List<List<Object>> rows = new ArrayList<>();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+          row.add(switch (rs.getObject(i)) {
+            case Integer v -> v.longValue();
+            case null -> null;
+            case Object v -> v;
+          });
+        }
+        rows.add(row);
+      }
+      return new StatementResult(columns, rows, 0, null);
+    }
+  }
+
+  private long[] readCounters() throws SQLException {
+    try (ResultSet rs = counters.executeQuery()) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+    }
+  }
+
+  private static String errorCode(SQLException e) {
+    return e instanceof SQLiteException s ? s.getResultCode().name() : "SQLITE_ERROR";
+  }
+
+  /** SQLite's message without sqlite-jdbc's "[CODE] " prefix. */
+  private static String errorMessage(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.startsWith("[") && message.indexOf("] ") > 0
+        ? message.substring(message.indexOf("] ") + 2) : message;
+  }
+
+  private static SQLiteErrorCode primary(SQLiteErrorCode code) {
+    return SQLiteErrorCode.getErrorCode(code.code & 0xff);
+  }
+
+  private static StatementFailedException failed(String code, String message, int index) {
+    return new StatementFailedException(new ReplyError(code, message, index));
+  }
+
+  @Override
+  public void close() throws SQLException {
+    counters.close();
+  }
+}
