@@ -1,0 +1,155 @@
+package io.sqlq.consumer;
+
+import io.sqlq.core.SqlqConfig;
+import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.local.MotoServer;
+import io.sqlq.core.local.StackProvisioner;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole sqlq stack on one machine: a local AWS API (a {@code moto_server} it starts, or the
+ * one {@code AWS_ENDPOINT_URL} names), the stack's resources provisioned idempotently
+ * ({@link StackProvisioner}), and consumer pollers driving {@link ConsumerHandler} the way
+ * Lambda would. Each poller has its own handler and working directory, as each Lambda
+ * execution environment has its own {@code /tmp}.
+ *
+ * <p>{@link #close()} stops the pollers, then the emulator if this pipeline started it.
+ */
+public final class LocalPipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalPipeline.class);
+
+  /**
+   * @param stackName resource name prefix, see {@link StackProvisioner#provision(String, Duration)}
+   * @param pollers concurrent consumer pollers (Lambda's concurrent executions), at least 1
+   * @param functionTimeout the simulated consumer function timeout
+   * @param visibilityTimeout the request queue's visibility timeout; above functionTimeout
+   * @param endpoint an already running emulator to use, or null to start {@code moto_server}
+   */
+  public record Options(String stackName, int pollers, Duration functionTimeout, Duration visibilityTimeout,
+      URI endpoint) {
+    public Options {
+      if (pollers < 1) {
+        throw new IllegalArgumentException("pollers must be at least 1: " + pollers);
+      }
+      if (visibilityTimeout.compareTo(functionTimeout) <= 0) {
+        throw new IllegalArgumentException("the visibility timeout (" + visibilityTimeout.toMillis()
+            + " ms) must exceed the function timeout (" + functionTimeout.toMillis() + " ms)");
+      }
+    }
+
+    /**
+     * Stack {@code sqlq}, one poller, a 20 s function timeout, a 30 s visibility timeout, and
+     * the emulator {@code AWS_ENDPOINT_URL} names if it is set.
+     */
+    public static Options defaults() {
+      String endpoint = System.getenv("AWS_ENDPOINT_URL");
+      return new Options(StackProvisioner.DEFAULT_STACK, 1, Duration.ofSeconds(20), Duration.ofSeconds(30),
+          endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint));
+    }
+
+    public Options withPollers(int n) {
+      return new Options(stackName, n, functionTimeout, visibilityTimeout, endpoint);
+    }
+
+    public Options withEndpoint(URI uri) {
+      return new Options(stackName, pollers, functionTimeout, visibilityTimeout, uri);
+    }
+
+    public Options withStackName(String name) {
+      return new Options(name, pollers, functionTimeout, visibilityTimeout, endpoint);
+    }
+  }
+
+  private final MotoServer moto;
+  private final SqlqConfig config;
+  private final AwsClients clients;
+  private final List<LocalEventSourcePoller> pollers = new ArrayList<>();
+
+  private LocalPipeline(MotoServer moto, SqlqConfig config, AwsClients clients) {
+    this.moto = moto;
+    this.config = config;
+    this.clients = clients;
+  }
+
+  /**
+   * Starts the emulator if needed, provisions the stack and starts the pollers.
+   *
+   * @throws io.sqlq.core.local.LocalStackUnavailableException when {@code moto_server} is
+   *     missing or does not start
+   * @throws io.sqlq.core.aws.AwsCallFailedException when the emulator does not answer
+   */
+  public static LocalPipeline start(Options options) {
+    MotoServer moto = options.endpoint() == null ? MotoServer.start() : null;
+    URI endpoint = moto == null ? options.endpoint() : moto.endpoint();
+    AwsClients clients = null;
+    try {
+      SqlqConfig bootstrap = AwsClients.emulatorConfig(endpoint);
+      AwsClients provisioning = new AwsClients(bootstrap);
+      SqlqConfig config;
+      try (provisioning; var s3 = provisioning.s3(); var sqs = provisioning.sqs(); var ec2 = provisioning.ec2()) {
+        config = new StackProvisioner(s3, sqs, ec2).provision(options.stackName(), options.visibilityTimeout());
+      }
+      clients = new AwsClients(config);
+      LocalPipeline pipeline = new LocalPipeline(moto, config, clients);
+      Path work = Files.createTempDirectory("sqlq-consumer-");
+      for (int i = 0; i < options.pollers(); i++) {
+        var components = ConsumerComponents.of(config, clients, work.resolve("poller-" + i), Clock.systemUTC());
+        var poller = new LocalEventSourcePoller(clients.sqs(), config.requestQueueUrl(),
+            new ConsumerHandler(components), options.functionTimeout(), Duration.ofSeconds(1), Clock.systemUTC());
+        pipeline.pollers.add(poller);
+        poller.start();
+      }
+      log.info("local stack {} up at {} with {} pollers", options.stackName(), endpoint, options.pollers());
+      return pipeline;
+    } catch (java.io.IOException e) {
+      closeQuietly(clients, moto);
+      throw new java.io.UncheckedIOException("cannot create a working directory", e);
+    } catch (RuntimeException e) {
+      closeQuietly(clients, moto);
+      throw e;
+    }
+  }
+
+  /** The stack's configuration (endpoint, bucket, queue URLs, lock VPC). */
+  public SqlqConfig config() {
+    return config;
+  }
+
+  /** SDK clients for the stack; owned by this pipeline. */
+  public AwsClients clients() {
+    return clients;
+  }
+
+  /** Batches handled by all pollers so far. */
+  public long batches() {
+    return pollers.stream().mapToLong(LocalEventSourcePoller::batches).sum();
+  }
+
+  /** Records the pollers reported failed so far (redelivered after their visibility timeout). */
+  public long failedRecords() {
+    return pollers.stream().mapToLong(LocalEventSourcePoller::failedRecords).sum();
+  }
+
+  @Override
+  public void close() {
+    pollers.forEach(LocalEventSourcePoller::close);
+    closeQuietly(clients, moto);
+  }
+
+  private static void closeQuietly(AwsClients clients, MotoServer moto) {
+    if (clients != null) {
+      clients.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+}
