@@ -153,6 +153,12 @@ class SqlScriptSplitTest {
   }
 
   @Test
+  void unterminatedStringHoldingAnEscapedQuoteThrowsWithTheLineTheStringStartsOn() {
+    assertThatThrownBy(() -> SqlScript.split("SELECT 'a\nb''c\n"))
+        .isInstanceOf(SqlSyntaxException.class).hasMessageContaining("line 1");
+  }
+
+  @Test
   void unterminatedDoubleQuotedIdentifierThrowsWithLine() {
     assertThatThrownBy(() -> SqlScript.split("SELECT 1;\nSELECT \"a"))
         .isInstanceOf(SqlSyntaxException.class).hasMessageContaining("line 2");
