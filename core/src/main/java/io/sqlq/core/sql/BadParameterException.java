@@ -12,6 +12,8 @@ public final class BadParameterException extends SqlqException {
   private final String parameter;
 
   /**
+   * Creates the exception.
+   *
    * @param parameter the parameter at fault: as written in the SQL ({@code :a}, {@code ?2}),
    *     or a value's key for a value the SQL does not use
    * @param message what is wrong, naming the parameter

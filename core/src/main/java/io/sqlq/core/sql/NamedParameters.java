@@ -35,6 +35,7 @@ public final class NamedParameters {
    * @param values the values in parameter-number order; may hold nulls (SQL NULL)
    */
   public record PositionalSql(String sql, List<Object> values) {
+    /** Copies {@code values}, which may hold nulls; the copy cannot be changed. */
     public PositionalSql {
       Objects.requireNonNull(sql, "sql");
       values = Collections.unmodifiableList(new ArrayList<>(values));

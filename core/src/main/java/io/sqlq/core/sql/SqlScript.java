@@ -47,6 +47,7 @@ public final class SqlScript {
    *
    * <p>Linear in the length of the script.
    *
+   * @param script SQL statements separated by semicolons
    * @return the statements; empty if the script has none
    * @throws SqlSyntaxException if a string literal, quoted identifier or block comment is
    *     not closed by the end of the script; the message names the line it starts on
@@ -82,6 +83,7 @@ public final class SqlScript {
    * {@code "COMMIT"} for {@code "/* done *}{@code / commit;"}. Only the text up to that
    * keyword is read.
    *
+   * @param sql a statement, or the start of one
    * @return the keyword, or {@code ""} if the text has no tokens or starts with something
    *     else (a quoted identifier, a parenthesis, ...)
    * @throws SqlSyntaxException if a block comment before the first keyword is not closed

@@ -12,6 +12,8 @@ public final class SqlSyntaxException extends SqlqException {
   private final int line;
 
   /**
+   * Creates the exception; the message is {@code problem} and the line.
+   *
    * @param problem what is wrong, e.g. "unterminated string literal"
    * @param line the 1-based line on which the offending construct starts
    */
