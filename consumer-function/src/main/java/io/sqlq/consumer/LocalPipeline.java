@@ -91,8 +91,7 @@ public final class LocalPipeline implements AutoCloseable {
     URI endpoint = moto == null ? options.endpoint() : moto.endpoint();
     AwsClients clients = null;
     try {
-      SqlqConfig bootstrap = AwsClients.emulatorConfig(endpoint);
-      AwsClients provisioning = new AwsClients(bootstrap);
+      AwsClients provisioning = new AwsClients(AwsClients.EMULATOR_REGION, endpoint);
       SqlqConfig config;
       try (provisioning; var s3 = provisioning.s3(); var sqs = provisioning.sqs(); var ec2 = provisioning.ec2()) {
         config = new StackProvisioner(s3, sqs, ec2).provision(options.stackName(), options.visibilityTimeout());

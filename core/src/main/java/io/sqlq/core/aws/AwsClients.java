@@ -1,6 +1,7 @@
 package io.sqlq.core.aws;
 
 import io.sqlq.core.SqlqConfig;
+import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -21,12 +22,27 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * callers build once and share.
  */
 public final class AwsClients implements AutoCloseable {
-  private final SdkHttpClient http;
-  private final SqlqConfig config;
+  /** The region used against a local emulator when none is configured: us-east-1. */
+  public static final String EMULATOR_REGION = "us-east-1";
 
-  /** Shares one HTTP client (connection pool) across the clients it builds; close it last. */
+  private final SdkHttpClient http;
+  private final Region region;
+  private final URI endpoint;
+
+  /** Clients for the region and endpoint of {@code config}. */
   public AwsClients(SqlqConfig config) {
-    this.config = config;
+    this(config.region(), config.endpoint());
+  }
+
+  /**
+   * Shares one HTTP client (connection pool) across the clients it builds; close it last.
+   *
+   * @param region the AWS region id, such as {@code eu-west-1}
+   * @param endpoint an emulator's endpoint, or null for AWS itself
+   */
+  public AwsClients(String region, URI endpoint) {
+    this.region = Region.of(region);
+    this.endpoint = endpoint;
     this.http = UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(2))
         .socketTimeout(Duration.ofSeconds(30))
@@ -34,35 +50,35 @@ public final class AwsClients implements AutoCloseable {
   }
 
   public S3Client s3() {
-    var builder = S3Client.builder().httpClient(http).region(Region.of(config.region()))
+    var builder = S3Client.builder().httpClient(http).region(region)
         .credentialsProvider(credentials());
-    if (config.endpoint() != null) {
-      builder.endpointOverride(config.endpoint()).forcePathStyle(true);
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint).forcePathStyle(true);
     }
     return builder.build();
   }
 
   public SqsClient sqs() {
-    var builder = SqsClient.builder().httpClient(http).region(Region.of(config.region()))
+    var builder = SqsClient.builder().httpClient(http).region(region)
         .credentialsProvider(credentials());
-    if (config.endpoint() != null) {
-      builder.endpointOverride(config.endpoint());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
     }
     return builder.build();
   }
 
   public Ec2Client ec2() {
-    var builder = Ec2Client.builder().httpClient(http).region(Region.of(config.region()))
+    var builder = Ec2Client.builder().httpClient(http).region(region)
         .credentialsProvider(credentials());
-    if (config.endpoint() != null) {
-      builder.endpointOverride(config.endpoint());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
     }
     return builder.build();
   }
 
   private AwsCredentialsProvider credentials() {
     boolean haveKeys = System.getenv("AWS_ACCESS_KEY_ID") != null || System.getenv("AWS_PROFILE") != null;
-    if (config.endpoint() != null && !haveKeys) {
+    if (endpoint != null && !haveKeys) {
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
     }
     return DefaultCredentialsProvider.builder().build();

@@ -1,0 +1,122 @@
+package io.sqlq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.sqlq.consumer.ConsumerComponents;
+import io.sqlq.consumer.ConsumerHandler;
+import io.sqlq.core.SqlqConfig;
+import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.local.MotoServer;
+import io.sqlq.core.local.StackProvisioner;
+import io.sqlq.core.lock.Lease;
+import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.WireCodec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The handler on one SQS event holding records of several databases, against moto_server. */
+class HandlerBatchIT {
+  private static MotoServer moto;
+  private static AwsClients clients;
+  private static SqlqConfig config;
+  private static SqsClient sqs;
+
+  @BeforeAll
+  static void start() {
+    moto = MotoServer.start();
+    try (AwsClients bootstrap = new AwsClients(AwsClients.EMULATOR_REGION, moto.endpoint());
+        var s3 = bootstrap.s3(); var q = bootstrap.sqs(); var ec2 = bootstrap.ec2()) {
+      SqlqConfig provisioned = new StackProvisioner(s3, q, ec2).provision("handler");
+      config = new SqlqConfig(provisioned.region(), provisioned.endpoint(), provisioned.bucket(), "",
+          provisioned.requestQueueUrl(), provisioned.replyQueueUrl(), provisioned.deadLetterQueueUrl(),
+          provisioned.lockVpcId(), Duration.ofMinutes(1), Duration.ofMillis(500));
+    }
+    clients = new AwsClients(config);
+    sqs = clients.sqs();
+  }
+
+  @AfterAll
+  static void stop() {
+    sqs.close();
+    clients.close();
+    moto.close();
+  }
+
+  @Test
+  void twoDatabasesInOneBatchAreEachAppliedAndAnswered(@TempDir Path work) {
+    ConsumerHandler handler = new ConsumerHandler(ConsumerComponents.of(config, clients, work, Clock.systemUTC()));
+    SQSEvent event = event(
+        record("m1", "alpha", "{\"id\":\"a1\",\"sql\":\"CREATE TABLE t(v)\"}"),
+        record("m2", "beta", "{\"id\":\"b1\",\"sql\":\"SELECT 'beta'\"}"),
+        record("m3", "alpha", "{\"id\":\"a2\",\"sql\":\"INSERT INTO t VALUES (1)\"}"));
+
+    SQSBatchResponse response = handler.handleRequest(event, null);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    List<Reply> replies = drainReplies(3);
+    assertThat(replies).extracting(Reply::id).containsExactlyInAnyOrder("a1", "a2", "b1");
+    assertThat(replies).allMatch(Reply::ok);
+  }
+
+  @Test
+  void aDatabaseWhoseLockStaysHeldFailsOnlyItsOwnRecords(@TempDir Path work) {
+    ConsumerHandler handler = new ConsumerHandler(ConsumerComponents.of(config, clients, work, Clock.systemUTC()));
+    var lock = new SecurityGroupLock(clients.ec2(), config.lockVpcId(), Duration.ofMinutes(1), Clock.systemUTC());
+    Lease held = lock.acquire("busy", Duration.ZERO);
+    try {
+      SQSEvent event = event(
+          record("b1", "busy", "{\"id\":\"busy-1\",\"sql\":\"SELECT 1\"}"),
+          record("f1", "free", "{\"id\":\"free-1\",\"sql\":\"SELECT 2\"}"),
+          record("b2", "busy", "{\"id\":\"busy-2\",\"sql\":\"SELECT 3\"}"));
+
+      SQSBatchResponse response = handler.handleRequest(event, null);
+
+      assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+          .containsExactly("b1", "b2");
+      assertThat(drainReplies(1)).extracting(Reply::id).containsExactly("free-1");
+    } finally {
+      lock.release(held);
+    }
+  }
+
+  private static SQSEvent event(SQSEvent.SQSMessage... records) {
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(records));
+    return event;
+  }
+
+  private static SQSEvent.SQSMessage record(String messageId, String group, String body) {
+    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+    m.setMessageId(messageId);
+    m.setBody(body);
+    m.setAttributes(Map.of("MessageGroupId", group, "ApproximateReceiveCount", "1"));
+    m.setMessageAttributes(Map.of());
+    return m;
+  }
+
+  private static List<Reply> drainReplies(int expected) {
+    WireCodec codec = new WireCodec();
+    List<Reply> replies = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (replies.size() < expected && System.nanoTime() < deadline) {
+      for (var m : sqs.receiveMessage(b -> b.queueUrl(config.replyQueueUrl()).maxNumberOfMessages(10)
+          .waitTimeSeconds(1)).messages()) {
+        replies.addAll(codec.decodeReplies(m.body()));
+        sqs.deleteMessage(b -> b.queueUrl(config.replyQueueUrl()).receiptHandle(m.receiptHandle()));
+      }
+    }
+    return replies;
+  }
+}
