@@ -1,0 +1,145 @@
+package io.sqlq.core.lock;
+
+import io.sqlq.core.DatabaseName;
+import io.sqlq.core.aws.AwsCallFailedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.CreateSecurityGroupRequest;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * The {@link DatabaseLock} made of EC2 Security Groups (DESIGN.md, "The lock"): the lock of
+ * database {@code db} is held while a Security Group named {@code sqlq-lock-<db>} exists in the
+ * lock VPC. The only class that sees {@link Ec2Client}.
+ *
+ * <p>Why taking the lock is atomic: EC2 keeps Security Group names unique within a VPC, so of
+ * any number of concurrent {@code CreateSecurityGroup} calls for one name in one VPC exactly one
+ * succeeds and the others fail with {@code InvalidGroup.Duplicate} (Amazon EC2 User Guide,
+ * "Security group rules"/"Create a security group": the name must be unique within the VPC).
+ * The tags are part of the same call ({@code TagSpecifications}), and EC2 creates a resource
+ * with its tags or not at all (Amazon EC2 User Guide, "Tag your Amazon EC2 resources", tag on
+ * creation), so no holder ever exists without its expiry. Groups of the same name in other VPCs
+ * are other locks. Note that moto, unlike EC2, rarely lets two concurrent creates of one name
+ * both succeed; the conditional publish of the database store is what keeps data safe then.
+ *
+ * <p>Tags on each lock group: {@code sqlq:lock=<db>}, {@code sqlq:expires-at=<epoch ms>} (when
+ * the reaper may delete it) and {@code sqlq:holder=<random UUID of this acquire>}.
+ *
+ * <p>EC2 error codes relied on (Amazon EC2 API Reference, "Error codes for the Amazon EC2
+ * API"): {@code InvalidGroup.Duplicate} ("The security group name already exists in the VPC")
+ * from CreateSecurityGroup means the lock is held; {@code InvalidGroup.NotFound} ("The specified
+ * security group does not exist") from DeleteSecurityGroup means it is already gone. Any other
+ * error becomes an {@link AwsCallFailedException}. The caller needs
+ * {@code ec2:CreateSecurityGroup}, {@code ec2:CreateTags} (for tag on create) and
+ * {@code ec2:DeleteSecurityGroup}.
+ *
+ * <p>Thread-safe if the {@link Ec2Client} is (SDK clients are).
+ */
+public final class SecurityGroupLock implements DatabaseLock {
+  /** Prefix of every lock group's name; the rest is the database name. */
+  public static final String GROUP_NAME_PREFIX = "sqlq-lock-";
+  /** Tag naming the database a lock group belongs to; the reaper lists groups by this key. */
+  public static final String TAG_LOCK = "sqlq:lock";
+  /** Tag holding the lease end in epoch milliseconds. */
+  public static final String TAG_EXPIRES_AT = "sqlq:expires-at";
+  /** Tag holding the holder id, unique per acquire. */
+  public static final String TAG_HOLDER = "sqlq:holder";
+  /** EC2 error code of CreateSecurityGroup when the name exists in the VPC: the lock is held. */
+  static final String DUPLICATE = "InvalidGroup.Duplicate";
+  /** EC2 error code of DeleteSecurityGroup when the group does not exist: already released. */
+  static final String NOT_FOUND = "InvalidGroup.NotFound";
+
+  private final Ec2Client ec2;
+  private final String lockVpcId;
+  private final Duration lease;
+  private final Clock clock;
+  private final LockWait wait;
+
+  /**
+   * @param ec2 the client; the caller owns and closes it
+   * @param lockVpcId the VPC the lock groups are created in
+   * @param lease how long after acquiring the reaper may break a lock ({@code sqlq:expires-at})
+   * @param clock the clock for {@code sqlq:expires-at} and for the wait budget; it must advance
+   */
+  public SecurityGroupLock(Ec2Client ec2, String lockVpcId, Duration lease, Clock clock) {
+    this.ec2 = Objects.requireNonNull(ec2, "ec2");
+    this.lockVpcId = Objects.requireNonNull(lockVpcId, "lockVpcId");
+    this.lease = Objects.requireNonNull(lease, "lease");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.wait = new LockWait(clock);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each attempt is one CreateSecurityGroup call; the lease's {@code lockId} is the new group
+   * id. Backoff between attempts: 25 ms doubling to at most 1,000 ms, randomized ±80 %.
+   *
+   * @throws io.sqlq.core.InvalidDatabaseNameException when {@code db} is not a database name
+   */
+  @Override
+  public Lease acquire(String db, Duration waitBudget) {
+    String groupName = GROUP_NAME_PREFIX + DatabaseName.validate(db);
+    return wait.await(db, waitBudget, () -> tryCreate(db, groupName));
+  }
+
+  private Optional<Lease> tryCreate(String db, String groupName) {
+    String holder = UUID.randomUUID().toString();
+    Instant expiresAt = clock.instant().plus(lease).truncatedTo(ChronoUnit.MILLIS);
+    CreateSecurityGroupRequest request = CreateSecurityGroupRequest.builder()
+        .groupName(groupName)
+        .description("sqlq lock of database " + db)
+        .vpcId(lockVpcId)
+        .tagSpecifications(TagSpecification.builder()
+            .resourceType(ResourceType.SECURITY_GROUP)
+            .tags(tag(TAG_LOCK, db), tag(TAG_EXPIRES_AT, Long.toString(expiresAt.toEpochMilli())),
+                tag(TAG_HOLDER, holder))
+            .build())
+        .build();
+    String operation = "EC2 CreateSecurityGroup " + groupName + " in " + lockVpcId;
+    try {
+      String groupId = ec2.createSecurityGroup(request).groupId();
+      return Optional.of(new Lease(db, groupId, holder, expiresAt));
+    } catch (Ec2Exception e) {
+      if (DUPLICATE.equals(errorCode(e))) {
+        return Optional.empty();
+      }
+      throw AwsCallFailedException.of(operation, e);
+    } catch (SdkException e) {
+      throw AwsCallFailedException.of(operation, e);
+    }
+  }
+
+  /** {@inheritDoc} Deletes the lease's group by id; {@code InvalidGroup.NotFound} counts as released. */
+  @Override
+  public void release(Lease lease) {
+    String operation = "EC2 DeleteSecurityGroup " + lease.lockId() + " (lock of " + lease.db() + ")";
+    try {
+      ec2.deleteSecurityGroup(b -> b.groupId(lease.lockId()));
+    } catch (Ec2Exception e) {
+      if (!NOT_FOUND.equals(errorCode(e))) {
+        throw AwsCallFailedException.of(operation, e);
+      }
+    } catch (SdkException e) {
+      throw AwsCallFailedException.of(operation, e);
+    }
+  }
+
+  private static Tag tag(String key, String value) {
+    return Tag.builder().key(key).value(value).build();
+  }
+
+  private static String errorCode(Ec2Exception e) {
+    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+  }
+}
