@@ -44,12 +44,10 @@ final class StatementExecutor implements AutoCloseable {
 
   private final Connection connection;
   private final PreparedStatement counters;
-  private long totalChanges;
 
   StatementExecutor(Connection connection) throws SQLException {
     this.connection = connection;
     this.counters = connection.prepareStatement("SELECT total_changes(), changes(), last_insert_rowid()");
-    this.totalChanges = readCounters()[0];
   }
 
   /**
@@ -85,16 +83,14 @@ final class StatementExecutor implements AutoCloseable {
       for (int i = 0; i < values.size(); i++) {
         bind(ps, i + 1, values.get(i));
       }
+      // changes() keeps the count of the last INSERT, UPDATE or DELETE across DDL, so it is only
+      // this statement's count when total_changes() moved (sqlite.org/c3ref/changes.html).
+      long totalBefore = readCounters()[0];
       if (ps.execute()) {
-        StatementResult rows = readRows(ps.getResultSet());
-        long[] after = readCounters();
-        totalChanges = after[0];
-        return rows;
+        return readRows(ps.getResultSet());
       }
       long[] after = readCounters();
-      long rowsAffected = after[0] == totalChanges ? 0 : after[1];
-      totalChanges = after[0];
-      return StatementResult.changes(rowsAffected, after[2]);
+      return StatementResult.changes(after[0] == totalBefore ? 0 : after[1], after[2]);
     } catch (SQLException e) {
       if (isFatal(e)) {
         throw e;
