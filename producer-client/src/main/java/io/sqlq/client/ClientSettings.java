@@ -1,0 +1,26 @@
+package io.sqlq.client;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The validated settings of one {@link SqlqClient}; see {@link SqlqClient.Builder} for each
+ * value's meaning, unit and default.
+ *
+ * @param database the default database, or null when none was set
+ */
+record ClientSettings(
+    SqsClient sqs,
+    String requestQueueUrl,
+    String replyQueueUrl,
+    String database,
+    Duration linger,
+    int maxBundleRequests,
+    int maxBundleBytes,
+    int maxInFlight,
+    Duration requestTimeout,
+    Duration replyWaitTime,
+    Supplier<String> idSupplier,
+    Clock clock) {}

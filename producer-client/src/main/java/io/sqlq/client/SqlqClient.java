@@ -1,0 +1,383 @@
+package io.sqlq.client;
+
+import io.sqlq.core.DatabaseName;
+import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.protocol.WireCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The sqlq SDK: submits SQL to a database through the request queue and completes a future with
+ * the consumer's {@link Reply} from the client's own reply queue (DESIGN.md, "Who uses it, and
+ * how"). One client is meant to be shared by every thread of an application; it is immutable
+ * and thread-safe.
+ *
+ * <p><b>Lifecycle.</b> {@link #builder()}{@code ...build()} validates the settings and starts
+ * three daemon threads: {@code sqlq-sender} (coalesces submits into bundles and sends them),
+ * {@code sqlq-reply-listener} (long-polls the reply queue) and {@code sqlq-timeouts} (fails
+ * requests whose {@code requestTimeout} has passed). {@link #close()} then:
+ * <ol>
+ *   <li>stops accepting submits: later ones fail with {@link ClientClosedException};
+ *   <li>seals and sends every pending bundle (waiting up to {@code requestTimeout});
+ *   <li>waits for the replies still outstanding, up to {@code requestTimeout}; requests
+ *       time out as usual meanwhile;
+ *   <li>stops the reply listener (after its current long poll, up to {@code replyWaitTime}
+ *       plus 1 s) and fails whatever still awaits a reply with {@link ClientClosedException}.
+ * </ol>
+ * Close is idempotent. The threads are daemons, so a JVM may exit without close, but then
+ * pending bundles are lost: close the client. The {@link SqsClient} belongs to the caller and
+ * is not closed.
+ *
+ * <p><b>Reply queue.</b> SQS cannot filter a queue by receiver, so the reply queue must be this
+ * client's own (DESIGN.md, "Reply queues"): another reader would take its replies, and its
+ * requests would time out.
+ *
+ * <p><b>Threads of callbacks.</b> Futures are completed on the reply listener thread (a reply),
+ * the sender thread (a failed send), the timeout thread (a timeout) or the caller's thread (a
+ * rejected submit). Non-async callbacks run there: keep them short, and do not submit from them
+ * when the in-flight bound may be reached (use the {@code ...Async} variants instead).
+ */
+public final class SqlqClient implements AutoCloseable {
+  /** SQS MessageDeduplicationId characters and length; a request id may be one. */
+  private static final Pattern SQS_DEDUPLICATION_ID =
+      Pattern.compile("[\\p{Alnum}\\p{Punct}]{1," + Request.MAX_ID_LENGTH + "}");
+
+  private final ClientSettings settings;
+  private final PendingReplies pending;
+  private final BundleSender sender;
+  private final ReplyListener listener;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SqlqClient(ClientSettings settings) {
+    WireCodec codec = new WireCodec();
+    this.settings = settings;
+    this.pending = new PendingReplies(settings.maxInFlight(), settings.requestTimeout(), settings.clock());
+    this.sender = new BundleSender(settings, codec, pending);
+    this.listener = new ReplyListener(settings, codec, pending);
+    sender.start();
+    listener.start();
+  }
+
+  /** A builder with every default; {@code sqs}, {@code requestQueueUrl} and {@code replyQueueUrl} must be set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Submits one statement with positional parameters to the default database.
+   *
+   * @param sql exactly one SQL statement, {@code ?} placeholders
+   * @param params the values of the placeholders: null, Boolean, Long, Integer, Short, Byte,
+   *     Double, Float, String or byte[]
+   * @return a future as described in {@link #submit(String, Statement)}
+   * @throws IllegalStateException when the builder set no default database
+   * @throws IllegalArgumentException when {@code sql} is blank or a parameter has an
+   *     unsupported type
+   */
+  public CompletableFuture<Reply> submit(String sql, Object... params) {
+    return submit(defaultDatabase(), Statement.of(sql, params));
+  }
+
+  /**
+   * Submits one statement to {@code database}.
+   *
+   * <p>Blocks while {@code maxInFlight} requests await replies. The future completes with the
+   * reply, whose status is OK or ERROR (an SQL error is a normal completion: inspect
+   * {@link Reply#ok()}), or exceptionally with:
+   * <ul>
+   *   <li>{@link SqlqTimeoutException} when no reply arrived within {@code requestTimeout};
+   *       the request may still have been applied: the consumer may have accepted it before
+   *       the timeout;
+   *   <li>{@link RequestTooLargeException} at once when the request alone exceeds
+   *       {@code maxBundleBytes}; nothing is sent;
+   *   <li>{@link AwsCallFailedException} when SendMessage failed after the SDK's own
+   *       retries; the other requests of that bundle fail alike, no other request does;
+   *   <li>{@link ClientClosedException} at once after {@link #close()} began, or when close
+   *       ended before the request was sent or answered;
+   *   <li>{@link SubmitInterruptedException} at once when the caller was interrupted while
+   *       waiting for an in-flight slot (its interrupt status is set again).
+   * </ul>
+   *
+   * @throws io.sqlq.core.InvalidDatabaseNameException when {@code database} is not
+   *     {@code [A-Za-z0-9_-]{1,64}}
+   * @throws IllegalArgumentException when the id supplier returns an id that is not 1 to 128
+   *     ASCII letters, digits or punctuation (an SQS deduplication id)
+   * @throws IllegalStateException when the id supplier returns an id that already awaits a reply
+   */
+  public CompletableFuture<Reply> submit(String database, Statement statement) {
+    return submitRequest(database, List.of(statement));
+  }
+
+  /**
+   * Submits statements to the default database as one transaction: all take effect, in order,
+   * or none does (an ERROR reply names the failing statement).
+   *
+   * @param statements at least one statement
+   * @return a future as described in {@link #submit(String, Statement)}
+   * @throws IllegalStateException when the builder set no default database
+   * @throws IllegalArgumentException when {@code statements} is empty
+   */
+  public CompletableFuture<Reply> submitTransaction(List<Statement> statements) {
+    return submitTransaction(defaultDatabase(), statements);
+  }
+
+  /**
+   * Submits statements to {@code database} as one transaction, as
+   * {@link #submitTransaction(List)}; errors as {@link #submit(String, Statement)}.
+   */
+  public CompletableFuture<Reply> submitTransaction(String database, List<Statement> statements) {
+    return submitRequest(database, statements);
+  }
+
+  /** Closes the client as the class documentation describes; returns at once when already closed. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    sender.close();
+    pending.awaitAll(settings.requestTimeout());
+    listener.close();
+    pending.close();
+  }
+
+  private CompletableFuture<Reply> submitRequest(String database, List<Statement> statements) {
+    Request request = new Request(nextRequestId(), DatabaseName.validate(database), statements,
+        settings.replyQueueUrl());
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(closedAtSubmit(request));
+    }
+    BundleSender.Encoded encoded;
+    try {
+      encoded = sender.encode(request);
+    } catch (RequestTooLargeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Reply> future;
+    try {
+      future = pending.register(request.id(), database);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(new SubmitInterruptedException(database, pending.maxInFlight(), e));
+    }
+    if (!sender.add(encoded)) {
+      pending.fail(request.id(), closedAtSubmit(request));
+    }
+    return future;
+  }
+
+  private String nextRequestId() {
+    String id = settings.idSupplier().get();
+    if (id == null || !SQS_DEDUPLICATION_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("the id supplier returned '" + id + "': a request id needs 1 to "
+          + Request.MAX_ID_LENGTH + " ASCII letters, digits or punctuation, as an SQS deduplication id");
+    }
+    return id;
+  }
+
+  private String defaultDatabase() {
+    if (settings.database() == null) {
+      throw new IllegalStateException("no default database: set SqlqClient.Builder.database(...) "
+          + "or name the database in submit(database, statement)");
+    }
+    return settings.database();
+  }
+
+  private static ClientClosedException closedAtSubmit(Request request) {
+    return new ClientClosedException("client is closed; request " + request.id()
+        + " to database '" + request.db() + "' was not sent");
+  }
+
+  /**
+   * Settings of a {@link SqlqClient}. Each setter rejects a bad value at once with
+   * {@link IllegalArgumentException} naming the value; {@link #build()} checks that the
+   * required ones were set.
+   */
+  public static final class Builder {
+    private SqsClient sqs;
+    private String requestQueueUrl;
+    private String replyQueueUrl;
+    private String database;
+    private Duration linger = Duration.ofMillis(50);
+    private int maxBundleRequests = 1_000;
+    private int maxBundleBytes = MessageLimits.MAX_BODY_BYTES;
+    private int maxInFlight = 10_000;
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration replyWaitTime = Duration.ofSeconds(20);
+    private Supplier<String> idSupplier = () -> UUID.randomUUID().toString();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * The SQS client for every call; required. The caller keeps ownership: {@link #close()}
+     * does not close it. Configure its retries there: a send fails only after them.
+     */
+    public Builder sqs(SqsClient sqs) {
+      this.sqs = require(sqs, "sqs");
+      return this;
+    }
+
+    /** URL of the FIFO request queue; required. */
+    public Builder requestQueueUrl(String url) {
+      this.requestQueueUrl = requireUrl(url, "requestQueueUrl");
+      return this;
+    }
+
+    /**
+     * URL of this client's own reply queue, which no other client reads; required (a
+     * fire-and-forget mode without one may come later).
+     */
+    public Builder replyQueueUrl(String url) {
+      this.replyQueueUrl = requireUrl(url, "replyQueueUrl");
+      return this;
+    }
+
+    /**
+     * The database of {@code submit(sql, params...)} and {@code submitTransaction(statements)};
+     * default none, so those throw {@link IllegalStateException}.
+     *
+     * @throws io.sqlq.core.InvalidDatabaseNameException when not {@code [A-Za-z0-9_-]{1,64}}
+     */
+    public Builder database(String database) {
+      this.database = DatabaseName.validate(database);
+      return this;
+    }
+
+    /**
+     * How long a database's first pending request waits for others to join its bundle, at
+     * least 0; default 50 ms, the default of rqlite's queued writes. A bundle that fills up
+     * is sent sooner.
+     */
+    public Builder linger(Duration linger) {
+      require(linger, "linger");
+      if (linger.isNegative()) {
+        throw new IllegalArgumentException("linger must be at least 0, not " + linger);
+      }
+      this.linger = linger;
+      return this;
+    }
+
+    /** Most requests in one message, at least 1; default 1,000. */
+    public Builder maxBundleRequests(int max) {
+      this.maxBundleRequests = requireRange(max, 1, Integer.MAX_VALUE, "maxBundleRequests");
+      return this;
+    }
+
+    /**
+     * Largest message body in UTF-8 bytes, 1 to {@link MessageLimits#MAX_BODY_BYTES}
+     * (1,040,384: the SQS message limit less headroom for attributes); default that maximum.
+     * {@link #build()} also refuses a value that leaves no room beyond the bundle envelope.
+     */
+    public Builder maxBundleBytes(int max) {
+      this.maxBundleBytes = requireRange(max, 1, MessageLimits.MAX_BODY_BYTES, "maxBundleBytes");
+      return this;
+    }
+
+    /**
+     * Most requests awaiting a reply at once, at least 1; default 10,000. A submit beyond it
+     * blocks until a reply, failure or timeout frees a slot.
+     */
+    public Builder maxInFlight(int max) {
+      this.maxInFlight = requireRange(max, 1, Integer.MAX_VALUE, "maxInFlight");
+      return this;
+    }
+
+    /**
+     * How long after submit a request without reply fails with {@link SqlqTimeoutException},
+     * above 0; default 60 s. Checked every 50 ms, so it fires up to 50 ms late. Also the most
+     * {@link SqlqClient#close()} waits for sends and for replies.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      require(timeout, "requestTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be above 0, not " + timeout);
+      }
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Long-poll wait of each ReceiveMessage on the reply queue, whole seconds from 0 to 20 (the
+     * SQS limit); default 20 s, which makes fewest calls. Close may wait this long plus 1 s
+     * for the listener.
+     */
+    public Builder replyWaitTime(Duration wait) {
+      require(wait, "replyWaitTime");
+      if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(20)) > 0 || wait.toNanosPart() != 0) {
+        throw new IllegalArgumentException("replyWaitTime must be whole seconds from 0 to 20, not " + wait);
+      }
+      this.replyWaitTime = wait;
+      return this;
+    }
+
+    /**
+     * Source of request ids; default random UUIDs. Each id must be new and 1 to 128 ASCII
+     * letters, digits or punctuation; an id that is not fails its submit.
+     */
+    public Builder idSupplier(Supplier<String> ids) {
+      this.idSupplier = require(ids, "idSupplier");
+      return this;
+    }
+
+    /** The clock of linger and timeouts; default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = require(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the client and starts its threads.
+     *
+     * @throws IllegalStateException when {@code sqs}, {@code requestQueueUrl} or
+     *     {@code replyQueueUrl} was not set, or {@code maxBundleBytes} cannot hold the bundle
+     *     envelope and a request
+     */
+    public SqlqClient build() {
+      if (sqs == null || requestQueueUrl == null || replyQueueUrl == null) {
+        throw new IllegalStateException("sqs, requestQueueUrl and replyQueueUrl are required; missing:"
+            + (sqs == null ? " sqs" : "") + (requestQueueUrl == null ? " requestQueueUrl" : "")
+            + (replyQueueUrl == null ? " replyQueueUrl" : ""));
+      }
+      int envelope = new WireCodec().bundleOverheadBytes(replyQueueUrl);
+      if (maxBundleBytes <= envelope) {
+        throw new IllegalStateException("maxBundleBytes " + maxBundleBytes
+            + " leaves no room for a request beside the " + envelope + "-byte bundle envelope");
+      }
+      return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replyQueueUrl, database, linger,
+          maxBundleRequests, maxBundleBytes, maxInFlight, requestTimeout, replyWaitTime, idSupplier, clock));
+    }
+
+    private static <T> T require(T value, String name) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " must not be null");
+      }
+      return value;
+    }
+
+    private static String requireUrl(String url, String name) {
+      if (url == null || url.isBlank()) {
+        throw new IllegalArgumentException(name + " must be a queue URL, not '" + url + "'");
+      }
+      return url;
+    }
+
+    private static int requireRange(int value, int min, int max, String name) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", not " + value);
+      }
+      return value;
+    }
+  }
+}
