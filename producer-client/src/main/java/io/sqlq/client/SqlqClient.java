@@ -69,7 +69,12 @@ public final class SqlqClient implements AutoCloseable {
     listener.start();
   }
 
-  /** A builder with every default; {@code sqs}, {@code requestQueueUrl} and {@code replyQueueUrl} must be set. */
+  /**
+   * Starts building a client.
+   *
+   * @return a builder with every default; {@code sqs}, {@code requestQueueUrl} and
+   *     {@code replyQueueUrl} must be set
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -109,6 +114,9 @@ public final class SqlqClient implements AutoCloseable {
    *       waiting for an in-flight slot (its interrupt status is set again).
    * </ul>
    *
+   * @param database the database name, {@code [A-Za-z0-9_-]{1,64}}
+   * @param statement the statement and its parameters
+   * @return the future of the reply, as above
    * @throws io.sqlq.core.InvalidDatabaseNameException when {@code database} is not
    *     {@code [A-Za-z0-9_-]{1,64}}
    * @throws IllegalArgumentException when the id supplier returns an id that is not 1 to 128
@@ -135,6 +143,10 @@ public final class SqlqClient implements AutoCloseable {
   /**
    * Submits statements to {@code database} as one transaction, as
    * {@link #submitTransaction(List)}; errors as {@link #submit(String, Statement)}.
+   *
+   * @param database the database name, {@code [A-Za-z0-9_-]{1,64}}
+   * @param statements at least one statement
+   * @return a future as described in {@link #submit(String, Statement)}
    */
   public CompletableFuture<Reply> submitTransaction(String database, List<Statement> statements) {
     return submitRequest(database, statements);

@@ -1,0 +1,192 @@
+package io.sqlq.client;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/**
+ * An in-memory SQS holding any number of queues by URL: SendMessage, long-polling
+ * ReceiveMessage (no visibility timeout: a received message stays in flight until deleted) and
+ * DeleteMessageBatch. A handler registered for a queue takes its messages instead of the queue,
+ * on the sender's thread; that is how a test plays the consumer. Thread-safe.
+ */
+final class FakeSqs implements SqsClient {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition arrived = lock.newCondition();
+  private final Map<String, ArrayDeque<Message>> visible = new HashMap<>();
+  private final Map<String, Message> inFlight = new HashMap<>();
+  private final Map<String, Consumer<Message>> handlers = new HashMap<>();
+  private final List<SendMessageRequest> sent = new ArrayList<>();
+  private final List<String> deletedMessageIds = new ArrayList<>();
+  private Predicate<SendMessageRequest> failSend = request -> false;
+  private int receivesToFail;
+  private long nextId;
+
+  /** Hands every message sent to {@code queueUrl} to {@code handler} instead of queueing it. */
+  void handle(String queueUrl, Consumer<Message> handler) {
+    locked(() -> handlers.put(queueUrl, handler));
+  }
+
+  /** Makes each SendMessage that {@code when} accepts fail with HTTP 500 (not recorded as sent). */
+  void failSendsWhen(Predicate<SendMessageRequest> when) {
+    locked(() -> failSend = when);
+  }
+
+  /** Makes the next {@code count} ReceiveMessage calls fail with HTTP 500. */
+  void failNextReceives(int count) {
+    locked(() -> receivesToFail = count);
+  }
+
+  /** The SendMessage calls to {@code queueUrl} accepted so far, in order. */
+  List<SendMessageRequest> sent(String queueUrl) {
+    lock.lock();
+    try {
+      return sent.stream().filter(r -> r.queueUrl().equals(queueUrl)).toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ids of the messages deleted so far, in order. */
+  List<String> deletedMessageIds() {
+    lock.lock();
+    try {
+      return List.copyOf(deletedMessageIds);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public SendMessageResponse sendMessage(SendMessageRequest request) {
+    Message message;
+    Consumer<Message> handler;
+    lock.lock();
+    try {
+      if (failSend.test(request)) {
+        throw serverError("SendMessage");
+      }
+      sent.add(request);
+      message = Message.builder().messageId("m-" + ++nextId).body(request.messageBody())
+          .attributesWithStrings(request.messageGroupId() == null ? Map.of() : Map.of("MessageGroupId", request.messageGroupId()))
+          .build();
+      handler = handlers.get(request.queueUrl());
+      if (handler == null) {
+        visible.computeIfAbsent(request.queueUrl(), url -> new ArrayDeque<>()).add(message);
+        arrived.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (handler != null) {
+      handler.accept(message);
+    }
+    return SendMessageResponse.builder().messageId(message.messageId()).build();
+  }
+
+  @Override
+  public ReceiveMessageResponse receiveMessage(ReceiveMessageRequest request) {
+    lock.lock();
+    try {
+      if (receivesToFail > 0) {
+        receivesToFail--;
+        throw serverError("ReceiveMessage");
+      }
+      ArrayDeque<Message> queue = visible.computeIfAbsent(request.queueUrl(), url -> new ArrayDeque<>());
+      long nanos = Duration.ofSeconds(request.waitTimeSeconds()).toNanos();
+      while (queue.isEmpty() && nanos > 0) {
+        nanos = arrived.awaitNanos(nanos);
+      }
+      List<Message> out = new ArrayList<>();
+      while (!queue.isEmpty() && out.size() < request.maxNumberOfMessages()) {
+        Message message = queue.poll().toBuilder().receiptHandle("rh-" + ++nextId).build();
+        inFlight.put(message.receiptHandle(), message);
+        out.add(message);
+      }
+      return ReceiveMessageResponse.builder().messages(out).build();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw AbortedException.builder().message("interrupted").cause(e).build();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public DeleteMessageBatchResponse deleteMessageBatch(DeleteMessageBatchRequest request) {
+    lock.lock();
+    try {
+      List<DeleteMessageBatchResultEntry> ok = new ArrayList<>();
+      for (DeleteMessageBatchRequestEntry entry : request.entries()) {
+        Message message = inFlight.remove(entry.receiptHandle());
+        if (message != null) {
+          deletedMessageIds.add(message.messageId());
+        }
+        ok.add(DeleteMessageBatchResultEntry.builder().id(entry.id()).build());
+      }
+      return DeleteMessageBatchResponse.builder().successful(ok).build();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Puts a raw message on {@code queueUrl}, as another sender would, and returns its message id. */
+  String put(String queueUrl, String body) {
+    return sendMessage(SendMessageRequest.builder().queueUrl(queueUrl).messageBody(body).build()).messageId();
+  }
+
+  /** Waits up to {@code max} until {@code queueUrl} has had at least {@code count} sends. */
+  void awaitSent(String queueUrl, int count, Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (sent(queueUrl).size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected " + count + " sends to " + queueUrl + " within " + max
+            + ", saw " + sent(queueUrl).size());
+      }
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+  }
+
+  @Override
+  public String serviceName() {
+    return "sqs";
+  }
+
+  @Override
+  public void close() {}
+
+  private void locked(Runnable action) {
+    lock.lock();
+    try {
+      action.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static SqsException serverError(String operation) {
+    return (SqsException) SqsException.builder().statusCode(500).message(operation + " failed (injected)")
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalError").serviceName("sqs").build()).build();
+  }
+}

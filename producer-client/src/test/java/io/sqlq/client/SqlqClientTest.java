@@ -1,0 +1,486 @@
+package io.sqlq.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.protocol.StatementResult;
+import io.sqlq.core.protocol.WireCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * SqlqClient against an in-memory SQS and a fake consumer. The client's clock stands still
+ * unless a test moves it, so a bundle is sealed by linger only when {@link #flush()} says so:
+ * what travels together is decided by the limits under test, never by thread timing.
+ */
+class SqlqClientTest {
+  static final String REQUESTS = "https://sqs.local/000000000000/sqlq-requests.fifo";
+  static final String REPLIES = "https://sqs.local/000000000000/sqlq-replies-client-1";
+  static final String DEFAULT_REPLIES = "https://sqs.local/000000000000/sqlq-replies";
+  static final Duration LINGER = Duration.ofMillis(20);
+  /** Request timeout, and the longest a test waits for anything. */
+  static final Duration WAIT = Duration.ofSeconds(2);
+  static final String INSERT = "INSERT INTO t(a) VALUES (?)";
+
+  final FakeSqs sqs = new FakeSqs();
+  final FakeConsumer consumer = new FakeConsumer(sqs, REQUESTS, DEFAULT_REPLIES);
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  final AtomicInteger ids = new AtomicInteger();
+  final WireCodec codec = new WireCodec();
+  SqlqClient client;
+
+  SqlqClient.Builder builder() {
+    return SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES).database("main")
+        .linger(LINGER).requestTimeout(WAIT).replyWaitTime(Duration.ofSeconds(1))
+        .idSupplier(() -> id(ids.incrementAndGet())).clock(clock);
+  }
+
+  static String id(int n) {
+    return String.format("r-%04d", n);
+  }
+
+  @AfterEach
+  void closeClient() {
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  // ------------------------------------------------------------- replies
+
+  @Test
+  void submitCompletesItsFutureWithTheReplyToItsRequest() throws Exception {
+    client = builder().build();
+
+    CompletableFuture<Reply> future = client.submit("INSERT INTO t(a, b) VALUES (?, ?)", 1, "x");
+    flush();
+
+    Reply reply = await(future);
+    assertThat(reply.ok()).isTrue();
+    assertThat(reply.id()).isEqualTo("r-0001");
+    assertThat(reply.db()).isEqualTo("main");
+    assertThat(reply.results()).containsExactly(StatementResult.changes(1, 1));
+    Request seen = consumer.messages().get(0).get(0);
+    assertThat(seen.id()).isEqualTo("r-0001");
+    assertThat(seen.statements()).containsExactly(Statement.of("INSERT INTO t(a, b) VALUES (?, ?)", 1L, "x"));
+    assertThat(seen.replyTo()).as("the bundle names the client's reply queue").isEqualTo(REPLIES);
+  }
+
+  @Test
+  void anErrorReplyCompletesTheFutureNormally() throws Exception {
+    client = builder().build();
+
+    CompletableFuture<Reply> future = client.submit("BAD SQL");
+    flush();
+
+    Reply reply = await(future);
+    assertThat(reply.ok()).isFalse();
+    assertThat(reply.error().code()).isEqualTo("SQLITE_ERROR");
+  }
+
+  @Test
+  void submitTransactionSendsItsStatementsAsOneRequest() throws Exception {
+    client = builder().build();
+    List<Statement> statements = List.of(Statement.of(INSERT, 1), Statement.named("UPDATE t SET a = :a", Map.of("a", 2)));
+
+    CompletableFuture<Reply> toDefault = client.submitTransaction(statements);
+    CompletableFuture<Reply> toOther = client.submitTransaction("other", statements);
+    flush();
+
+    assertThat(await(toDefault).results()).hasSize(2);
+    assertThat(await(toOther).db()).isEqualTo("other");
+    assertThat(consumer.messages().stream().flatMap(List::stream))
+        .allSatisfy(r -> assertThat(r.statements()).hasSize(2));
+  }
+
+  @Test
+  void aDuplicateReplyIsIgnored() throws Exception {
+    consumer.replyTwice();
+    client = builder().build();
+
+    CompletableFuture<Reply> first = client.submit(INSERT, 1);
+    flush();
+
+    assertThat(await(first).dbVersion()).as("the first reply wins").isEqualTo(1);
+    eventually(() -> sqs.deletedMessageIds().size() == 2, "both reply messages deleted");
+    CompletableFuture<Reply> second = client.submit(INSERT, 2);
+    flush();
+    assertThat(await(second).dbVersion()).as("the listener carries on").isEqualTo(2);
+  }
+
+  @Test
+  void theListenerSurvivesReceiveErrorsAndDeletesAReplyThatDoesNotDecode() throws Exception {
+    String junk = sqs.put(REPLIES, "not json");
+    sqs.failNextReceives(2);
+    client = builder().build();
+
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+    flush();
+
+    assertThat(await(future).ok()).isTrue();
+    eventually(() -> sqs.deletedMessageIds().contains(junk), "the undecodable reply deleted");
+  }
+
+  // ------------------------------------------------------------- bundling
+
+  @Test
+  void manyQuickSubmitsTravelAsAFewBundlesEachAsFullAsTheLimitsAllow() throws Exception {
+    int maxBytes = 4_000;
+    int maxRequests = 64;
+    client = builder().maxBundleBytes(maxBytes).maxBundleRequests(maxRequests).build();
+
+    List<CompletableFuture<Reply>> futures = IntStream.range(0, 500).mapToObj(i -> client.submit(INSERT, i)).toList();
+    flush();
+
+    for (int i = 0; i < futures.size(); i++) {
+      assertThat(await(futures.get(i)).id()).isEqualTo(id(i + 1));
+    }
+    List<SendMessageRequest> sent = sqs.sent(REQUESTS);
+    List<List<Request>> messages = consumer.messages();
+    assertThat(sent).hasSizeBetween(500 / maxRequests, 20);
+    assertThat(sent).allSatisfy(m -> assertThat(WireCodec.utf8Length(m.messageBody())).isLessThanOrEqualTo(maxBytes));
+    assertThat(messages).allSatisfy(m -> assertThat(m).hasSizeLessThanOrEqualTo(maxRequests));
+    for (int i = 0; i + 1 < messages.size(); i++) {
+      int bytesWithNext = WireCodec.utf8Length(sent.get(i).messageBody()) + 1 + elementBytes(messages.get(i + 1).get(0));
+      assertThat(messages.get(i).size() == maxRequests || bytesWithNext > maxBytes)
+          .as("message %d was sealed only because the next request did not fit", i).isTrue();
+    }
+  }
+
+  @Test
+  void exactlyMaxBundleRequestsTravelTogetherAndOneMoreStartsTheNextBundle() throws Exception {
+    client = builder().maxBundleRequests(3).build();
+
+    List<CompletableFuture<Reply>> futures = submitInserts(4);
+    sqs.awaitSent(REQUESTS, 1, WAIT);
+    assertThat(consumer.messages()).as("a full bundle goes at once, the fourth request lingers")
+        .singleElement().asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(3);
+    flush();
+
+    awaitAll(futures);
+    assertThat(consumer.messages()).extracting(List::size).containsExactly(3, 1);
+  }
+
+  @Test
+  void aBundleOfExactlyMaxBundleBytesIsSentWhole() throws Exception {
+    int exact = codec.bundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
+    client = builder().maxBundleBytes(exact).build();
+
+    List<CompletableFuture<Reply>> futures = submitInserts(4);
+    flush();
+
+    awaitAll(futures);
+    assertThat(consumer.messages()).extracting(List::size).containsExactly(3, 1);
+    assertThat(WireCodec.utf8Length(sqs.sent(REQUESTS).get(0).messageBody())).isEqualTo(exact);
+  }
+
+  @Test
+  void aBundleOneByteOverMaxBundleBytesIsSplit() throws Exception {
+    int exact = codec.bundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
+    client = builder().maxBundleBytes(exact - 1).build();
+
+    List<CompletableFuture<Reply>> futures = submitInserts(4);
+    flush();
+
+    awaitAll(futures);
+    assertThat(consumer.messages()).extracting(List::size).containsExactly(2, 2);
+  }
+
+  @Test
+  void aRequestThatAloneFillsMaxBundleBytesIsSent() throws Exception {
+    client = builder().maxBundleBytes(codec.bundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1))).build();
+
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+    flush();
+
+    assertThat(await(future).ok()).isTrue();
+  }
+
+  @Test
+  void aRequestOneByteOverMaxBundleBytesFailsAtSubmitAndNothingIsSent() {
+    int bytes = codec.bundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1));
+    client = builder().maxBundleBytes(bytes - 1).build();
+
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+
+    assertThat(future).isCompletedExceptionally();
+    assertThat(failure(future)).isInstanceOfSatisfying(RequestTooLargeException.class, e -> {
+      assertThat(e.requestId()).isEqualTo("r-0001");
+      assertThat(e.bytes()).isEqualTo(bytes);
+      assertThat(e.maxBytes()).isEqualTo(bytes - 1);
+      assertThat(e.retryable()).isFalse();
+    });
+    flush();
+    assertThat(sqs.sent(REQUESTS)).isEmpty();
+  }
+
+  @Test
+  void anOversizedRequestFailsWhileTheOthersGoThrough() throws Exception {
+    client = builder().maxBundleBytes(2_000).build();
+
+    CompletableFuture<Reply> before = client.submit(INSERT, 1);
+    CompletableFuture<Reply> huge = client.submit(INSERT, "x".repeat(3_000));
+    CompletableFuture<Reply> after = client.submit(INSERT, 3);
+    assertThat(huge).isCompletedExceptionally();
+    flush();
+
+    assertThat(await(before).ok()).isTrue();
+    assertThat(await(after).ok()).isTrue();
+    assertThat(failure(huge)).isInstanceOf(RequestTooLargeException.class);
+    assertThat(consumer.requestIds("main")).containsExactly("r-0001", "r-0003");
+  }
+
+  @Test
+  void aLoneRequestIsSentOnceItsLingerHasPassed() throws Exception {
+    client = builder().build();
+
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+    TimeUnit.MILLISECONDS.sleep(5 * LINGER.toMillis());
+    assertThat(sqs.sent(REQUESTS)).as("the client's clock has not moved").isEmpty();
+    clock.advance(LINGER.minusMillis(1));
+    TimeUnit.MILLISECONDS.sleep(5 * LINGER.toMillis());
+    assertThat(sqs.sent(REQUESTS)).as("one millisecond short of linger").isEmpty();
+    clock.advance(Duration.ofMillis(1));
+
+    assertThat(await(future).ok()).isTrue();
+  }
+
+  @Test
+  void aLoneRequestIsSentAfterLingerOnTheSystemClock() throws Exception {
+    client = builder().clock(Clock.systemUTC()).build();
+
+    assertThat(await(client.submit(INSERT, 1)).ok()).isTrue();
+  }
+
+  @Test
+  void eachDatabaseReceivesItsRequestsInSubmitOrderAcrossBundles() throws Exception {
+    client = builder().maxBundleRequests(7).build();
+    List<String> alpha = new ArrayList<>();
+    List<String> beta = new ArrayList<>();
+    List<CompletableFuture<Reply>> futures = new ArrayList<>();
+
+    for (int i = 1; i <= 100; i++) {
+      boolean toBeta = i % 3 == 0;
+      futures.add(client.submit(toBeta ? "beta" : "alpha", Statement.of(INSERT, i)));
+      (toBeta ? beta : alpha).add(id(i));
+    }
+    flush();
+    awaitAll(futures);
+
+    assertThat(consumer.requestIds("alpha")).containsExactlyElementsOf(alpha);
+    assertThat(consumer.requestIds("beta")).containsExactlyElementsOf(beta);
+    assertThat(consumer.messages()).hasSizeGreaterThan(2 * 2);
+  }
+
+  @Test
+  void theGroupIdIsTheDatabaseAndTheDeduplicationIdIsTheBundlesFirstRequestId() throws Exception {
+    client = builder().maxBundleRequests(2).build();
+
+    List<CompletableFuture<Reply>> futures = new ArrayList<>();
+    for (String db : List.of("alpha", "beta", "alpha", "beta", "alpha")) {
+      futures.add(client.submit(db, Statement.of(INSERT, 1)));
+    }
+    flush();
+    awaitAll(futures);
+
+    List<SendMessageRequest> sent = sqs.sent(REQUESTS);
+    List<List<Request>> messages = consumer.messages();
+    assertThat(sent).hasSize(3);
+    for (int i = 0; i < sent.size(); i++) {
+      String group = sent.get(i).messageGroupId();
+      assertThat(messages.get(i)).allSatisfy(r -> assertThat(r.db()).isEqualTo(group));
+      assertThat(sent.get(i).messageDeduplicationId()).isEqualTo(messages.get(i).get(0).id());
+    }
+    assertThat(sent).extracting(SendMessageRequest::messageDeduplicationId).doesNotHaveDuplicates();
+  }
+
+  // ------------------------------------------------------------- failures
+
+  @Test
+  void aRequestWithoutReplyTimesOutAndFreesItsInFlightSlot() throws Exception {
+    consumer.mode(FakeConsumer.Mode.DROP);
+    client = builder().maxInFlight(1).build();
+
+    CompletableFuture<Reply> lost = client.submit(INSERT, 1);
+    clock.advance(WAIT);
+
+    assertThat(failure(lost)).isInstanceOfSatisfying(SqlqTimeoutException.class, e -> {
+      assertThat(e.requestId()).isEqualTo("r-0001");
+      assertThat(e.database()).isEqualTo("main");
+      assertThat(e.timeout()).isEqualTo(WAIT);
+      assertThat(e).hasMessageContaining("may still have been applied");
+    });
+    consumer.mode(FakeConsumer.Mode.REPLY);
+    CompletableFuture<Reply> next = CompletableFuture.supplyAsync(() -> client.submit(INSERT, 2))
+        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    flush();
+    assertThat(await(next).ok()).isTrue();
+  }
+
+  @Test
+  void aFailedSendFailsOnlyTheFuturesOfThatBundle() throws Exception {
+    sqs.failSendsWhen(r -> r.queueUrl().equals(REQUESTS) && r.messageBody().contains("\"r-0003\""));
+    client = builder().maxBundleRequests(2).build();
+
+    List<CompletableFuture<Reply>> futures = submitInserts(6);
+
+    for (int i : List.of(0, 1, 4, 5)) {
+      assertThat(await(futures.get(i)).ok()).isTrue();
+    }
+    for (int i : List.of(2, 3)) {
+      assertThat(failure(futures.get(i))).isInstanceOfSatisfying(AwsCallFailedException.class, e -> {
+        assertThat(e.statusCode()).isEqualTo(500);
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.operation()).contains("SendMessage");
+      });
+    }
+  }
+
+  @Test
+  void aSubmitBeyondMaxInFlightWaitsForAReply() throws Exception {
+    consumer.mode(FakeConsumer.Mode.HOLD);
+    client = builder().maxInFlight(1).build();
+    CompletableFuture<Reply> first = client.submit(INSERT, 1);
+    flush();
+    sqs.awaitSent(REQUESTS, 1, WAIT);
+
+    AtomicReference<CompletableFuture<Reply>> second = new AtomicReference<>();
+    Thread submitter = Thread.ofPlatform().start(() -> second.set(client.submit(INSERT, 2)));
+    eventually(() -> submitter.getState() == Thread.State.WAITING, "the second submit blocks");
+    assertThat(second.get()).isNull();
+    consumer.mode(FakeConsumer.Mode.REPLY);
+    consumer.release();
+
+    assertThat(await(first).ok()).isTrue();
+    submitter.join(WAIT);
+    flush();
+    assertThat(await(second.get()).ok()).isTrue();
+  }
+
+  @Test
+  void anInterruptedSubmitFailsFastWithSubmitInterruptedException() throws Exception {
+    consumer.mode(FakeConsumer.Mode.HOLD);
+    client = builder().maxInFlight(1).build();
+    CompletableFuture<Reply> first = client.submit(INSERT, 1);
+
+    Thread.currentThread().interrupt();
+    CompletableFuture<Reply> second = client.submit(INSERT, 2);
+
+    assertThat(Thread.interrupted()).as("the interrupt status is kept").isTrue();
+    assertThat(failure(second)).isInstanceOfSatisfying(SubmitInterruptedException.class,
+        e -> assertThat(e.retryable()).isTrue());
+    flush();
+    sqs.awaitSent(REQUESTS, 1, WAIT);
+    consumer.release();
+    assertThat(await(first).ok()).isTrue();
+    assertThat(consumer.requestIds("main")).containsExactly("r-0001");
+  }
+
+  // ------------------------------------------------------------- lifecycle
+
+  @Test
+  void closeSendsPendingBundlesAndWaitsForTheirReplies() {
+    client = builder().build();
+    List<CompletableFuture<Reply>> futures = submitInserts(3);
+    assertThat(sqs.sent(REQUESTS)).as("lingering on a clock that stands still").isEmpty();
+
+    client.close();
+
+    assertThat(futures).allSatisfy(f -> assertThat(f).isCompletedWithValueMatching(Reply::ok));
+  }
+
+  @Test
+  void aSubmitAfterCloseFailsWithClientClosedException() {
+    client = builder().build();
+    client.close();
+    client.close();
+
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+
+    assertThat(future).isCompletedExceptionally();
+    assertThat(failure(future)).isInstanceOf(ClientClosedException.class);
+    assertThat(sqs.sent(REQUESTS)).isEmpty();
+  }
+
+  @Test
+  void submitWithoutADefaultDatabaseIsRefused() {
+    client = SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES)
+        .replyWaitTime(Duration.ofSeconds(1)).build();
+
+    assertThatThrownBy(() -> client.submit(INSERT, 1))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no default database");
+    assertThatThrownBy(() -> client.submitTransaction(List.of(Statement.of(INSERT, 1))))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no default database");
+  }
+
+  @Test
+  void anIdThatCannotBeAnSqsDeduplicationIdIsRefused() {
+    client = builder().idSupplier(() -> "has space").build();
+
+    assertThatThrownBy(() -> client.submit(INSERT, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'has space'");
+  }
+
+  // ------------------------------------------------------------- helpers
+
+  /** Lets every open bundle's linger pass on the client's clock. */
+  void flush() {
+    clock.advance(LINGER);
+  }
+
+  List<CompletableFuture<Reply>> submitInserts(int count) {
+    return IntStream.rangeClosed(1, count).mapToObj(i -> client.submit(INSERT, i)).toList();
+  }
+
+  static Request insertRequest(int n) {
+    return new Request(id(n), "main", List.of(Statement.of(INSERT, n)), REPLIES);
+  }
+
+  int elementBytes(Request request) {
+    return WireCodec.utf8Length(codec.encodeBundleElement(request, REPLIES));
+  }
+
+  static Reply await(CompletableFuture<Reply> future) throws Exception {
+    return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  static void awaitAll(List<CompletableFuture<Reply>> futures) throws Exception {
+    for (CompletableFuture<Reply> future : futures) {
+      assertThat(await(future).ok()).isTrue();
+    }
+  }
+
+  static Throwable failure(CompletableFuture<Reply> future) {
+    return assertThatThrownBy(() -> future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(ExecutionException.class).actual().getCause();
+  }
+
+  static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + WAIT + ": " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+  }
+}
