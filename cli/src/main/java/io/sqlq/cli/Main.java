@@ -20,6 +20,10 @@ public final class Main {
   static CommandLine commandLine() {
     return new CommandLine(new SqlqCommand())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          if (e instanceof java.nio.file.NoSuchFileException missing) {
+            cmd.getErr().println("sqlq: no such file: " + missing.getFile());
+            return 2;
+          }
           if (e instanceof SqlqException || e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
             cmd.getErr().println("sqlq: " + e.getMessage());
             return 2;

@@ -1,0 +1,72 @@
+package io.sqlq.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad input on the command line ends in one readable line and exit code 2, never a stack trace. */
+class MainTest {
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void aBadDatabaseNameIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    Path script = java.nio.file.Files.writeString(dir.resolve("s.sql"), "SELECT 1;");
+
+    int code = run("local", "run", "--db", "../etc", "--file", script.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: invalid database name '../etc'").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aMissingScriptFileIsNamed(@TempDir Path dir) {
+    int code = run("local", "run", "--db", "main", "--file", dir.resolve("nope.sql").toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: no such file: ").contains("nope.sql").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aScriptWithAnUnterminatedStringSaysWhichLine(@TempDir Path dir) throws Exception {
+    Path script = java.nio.file.Files.writeString(dir.resolve("s.sql"), "SELECT 1;\nINSERT INTO t VALUES ('oops);\n");
+
+    int code = run("local", "run", "--db", "main", "--file", script.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: ").contains("line 2").doesNotContain("\tat ");
+  }
+
+  @Test
+  void submitWithoutAStackConfigurationNamesTheMissingVariables() {
+    int code = run("submit", "--db", "main", "SELECT 1");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: missing environment variables: ").contains("SQLQ_BUCKET");
+  }
+
+  @Test
+  void aParameterThatIsNotJsonIsRefusedWithAHint() {
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> JsonParams.parse(java.util.List.of("x y"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quote text as");
+  }
+
+  @Test
+  void jsonParametersKeepTheirTypes() {
+    var params = (io.sqlq.core.protocol.Params.Positional) JsonParams.parse(
+        java.util.List.of("1", "2.5", "\"x\"", "null", "true"));
+
+    assertThat(params.values()).containsExactly(1L, 2.5, "x", null, true);
+  }
+}
