@@ -13,10 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,17 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChinookIT {
   private static final Path EXAMPLES = Path.of("..", "examples", "chinook");
-  private static Pipeline pipeline;
-
-  @BeforeAll
-  static void start() {
-    pipeline = Pipeline.start(1);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pipeline.close();
-  }
+  @RegisterExtension static final Pipeline pipeline = new Pipeline(1);
 
   @ParameterizedTest
   @ValueSource(strings = {"Chinook_Sqlite_1.4.4_rows.sql", "Chinook_Sqlite_1.4.5_multirow.sql"})

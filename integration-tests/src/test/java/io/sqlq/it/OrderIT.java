@@ -17,26 +17,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Per-database order: requests of each client take effect in the order it submitted them. */
 class OrderIT {
   private static final int CLIENTS = 4;
   private static final int PER_CLIENT = 250;
-  private static Pipeline pipeline;
-
-  @BeforeAll
-  static void start() {
-    pipeline = Pipeline.start(1);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pipeline.close();
-  }
+  @RegisterExtension static final Pipeline pipeline = new Pipeline(1);
 
   @Test
   void thousandRequestsFromFourConcurrentClientsApplyOnceEachInEachClientsOrder(@TempDir Path dir) throws Exception {

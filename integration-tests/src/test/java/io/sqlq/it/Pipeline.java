@@ -4,7 +4,6 @@ import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.LocalPipeline;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,25 +13,32 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * A local pipeline on its own {@code moto_server} for one test class, with helpers to make
- * clients on their own reply queues and to read a published database.
+ * A JUnit extension giving a test class a local pipeline on its own {@code moto_server}
+ * (started before the class, stopped after it), with helpers to make clients on their own
+ * reply queues and to read a published database. Register it as
+ * {@code @RegisterExtension static final Pipeline pipeline = new Pipeline(1);}.
  */
-final class Pipeline implements AutoCloseable {
-  final LocalPipeline local;
-  final SqsClient sqs;
+final class Pipeline implements BeforeAllCallback, AfterAllCallback {
+  private final int pollers;
+  LocalPipeline local;
+  SqsClient sqs;
   private final List<AutoCloseable> owned = new ArrayList<>();
 
-  private Pipeline(LocalPipeline local) {
-    this.local = local;
-    this.sqs = local.clients().sqs();
+  /** A pipeline with {@code pollers} consumer pollers. */
+  Pipeline(int pollers) {
+    this.pollers = pollers;
   }
 
-  /** Starts moto_server, provisions a stack and starts {@code pollers} consumer pollers. */
-  static Pipeline start(int pollers) {
-    return new Pipeline(LocalPipeline.start(LocalPipeline.Options.defaults().withEndpoint(null).withPollers(pollers)));
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    local = LocalPipeline.start(LocalPipeline.Options.defaults().withEndpoint(null).withPollers(pollers));
+    sqs = local.clients().sqs();
   }
 
   /** A client reading a reply queue of its own (two clients on one queue take each other's replies). */
@@ -66,15 +72,12 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
-  static boolean exists(Path file) {
-    return Files.isRegularFile(file);
-  }
-
   @Override
-  public void close() throws Exception {
+  public void afterAll(ExtensionContext context) throws Exception {
     for (AutoCloseable c : owned.reversed()) {
       c.close();
     }
+    owned.clear();
     sqs.close();
     local.close();
   }

@@ -10,26 +10,15 @@ import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** Submit -> FIFO queue -> consumer -> SQLite in S3 -> reply, on moto_server. */
 class PipelineIT {
-  private static Pipeline pipeline;
-
-  @BeforeAll
-  static void start() {
-    pipeline = Pipeline.start(1);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pipeline.close();
-  }
+  @RegisterExtension static final Pipeline pipeline = new Pipeline(1);
 
   @Test
   void writesAndReadsAreAnsweredWithTheirResults(@TempDir Path dir) throws Exception {
