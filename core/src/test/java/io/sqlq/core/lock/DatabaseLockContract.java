@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -132,13 +134,29 @@ abstract class DatabaseLockContract {
     assertThat(lock().acquire(db + "_other", Duration.ZERO).db()).isEqualTo(db + "_other");
   }
 
+  /**
+   * Whether the lock service itself shows two locks of {@code db} at this moment: moto's known
+   * gap (DESIGN.md, "Local runs and tests"), where two concurrent creates of one Security Group
+   * name both succeed. EC2 and the in-memory twin never do this.
+   */
+  protected boolean serviceHoldsTwoLocks(String db) {
+    return false;
+  }
+
+  /**
+   * Two threads take and release the lock 20 times each. An overlap fails the test unless the
+   * lock service itself created two locks (see {@link #serviceHoldsTwoLocks}): of two overlapping
+   * holders, the one that looks later, while both still hold, sees both locks, so an overlap that
+   * neither holder can explain is a bug in the lock, not in the service.
+   */
   @Test
   void twoThreadsContendingTwentyTimesEach_neverHoldTheLockTogether() throws Exception {
     int threads = 2;
     int rounds = 20;
     AtomicInteger holders = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
     AtomicInteger acquisitions = new AtomicInteger();
+    AtomicInteger unexplainedOverlaps = new AtomicInteger();
+    Map<Thread, Boolean> sawTwoLocks = new ConcurrentHashMap<>();
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -148,9 +166,13 @@ abstract class DatabaseLockContract {
           start.await();
           for (int i = 0; i < rounds; i++) {
             Lease lease = lock().acquire(db, GENEROUS);
-            mostAtOnce.accumulateAndGet(holders.incrementAndGet(), Math::max);
+            sawTwoLocks.put(Thread.currentThread(), serviceHoldsTwoLocks(db));
+            if (holders.incrementAndGet() > 1 && !sawTwoLocks.containsValue(true)) {
+              unexplainedOverlaps.incrementAndGet();
+            }
             Thread.sleep(2);
             holders.decrementAndGet();
+            sawTwoLocks.remove(Thread.currentThread());
             acquisitions.incrementAndGet();
             lock().release(lease);
           }
@@ -166,6 +188,6 @@ abstract class DatabaseLockContract {
     }
 
     assertThat(acquisitions).hasValue(threads * rounds);
-    assertThat(mostAtOnce).as("most holders at once").hasValue(1);
+    assertThat(unexplainedOverlaps).as("times two threads held the lock at once").hasValue(0);
   }
 }

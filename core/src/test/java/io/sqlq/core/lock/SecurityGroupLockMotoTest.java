@@ -39,6 +39,13 @@ class SecurityGroupLockMotoTest extends DatabaseLockContract {
     return lockIn(lockVpc);
   }
 
+  @Override
+  protected boolean serviceHoldsTwoLocks(String db) {
+    return moto.ec2().describeSecurityGroups(b -> b.filters(
+        f -> f.name("group-name").values("sqlq-lock-" + db),
+        f -> f.name("vpc-id").values(lockVpc))).securityGroups().size() > 1;
+  }
+
   private static SecurityGroupLock lockIn(String vpcId) {
     return new SecurityGroupLock(moto.ec2(), vpcId, LEASE, clock());
   }
