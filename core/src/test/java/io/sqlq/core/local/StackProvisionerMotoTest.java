@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -110,7 +111,7 @@ class StackProvisionerMotoTest {
       assertThat(tag.key()).isEqualTo("Name");
       assertThat(tag.value()).isEqualTo("vpc-locks");
     });
-    assertThat(moto.ec2().describeSubnets(b -> b.filters(f -> f.name("vpc-id").values(config.lockVpcId())))
+    assertThat(moto.ec2().describeSubnets(b -> b.filters(Filter.builder().name("vpc-id").values(config.lockVpcId()).build()))
         .subnets()).isEmpty();
   }
 

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
@@ -42,8 +43,7 @@ class SecurityGroupLockMotoTest extends DatabaseLockContract {
   @Override
   protected boolean serviceHoldsTwoLocks(String db) {
     return moto.ec2().describeSecurityGroups(b -> b.filters(
-        f -> f.name("group-name").values("sqlq-lock-" + db),
-        f -> f.name("vpc-id").values(lockVpc))).securityGroups().size() > 1;
+        filter("group-name", "sqlq-lock-" + db), filter("vpc-id", lockVpc))).securityGroups().size() > 1;
   }
 
   private static SecurityGroupLock lockIn(String vpcId) {
@@ -70,8 +70,8 @@ class SecurityGroupLockMotoTest extends DatabaseLockContract {
 
     lock().release(lease);
 
-    assertThat(moto.ec2().describeSecurityGroups(b -> b.filters(
-        f -> f.name("group-name").values("sqlq-lock-" + db))).securityGroups()).isEmpty();
+    assertThat(moto.ec2().describeSecurityGroups(b -> b.filters(filter("group-name", "sqlq-lock-" + db)))
+        .securityGroups()).isEmpty();
   }
 
   @Test
@@ -122,6 +122,10 @@ class SecurityGroupLockMotoTest extends DatabaseLockContract {
 
       assertThat(endpoint.requests()).isEqualTo(1);
     }
+  }
+
+  private static Filter filter(String name, String value) {
+    return Filter.builder().name(name).values(value).build();
   }
 
   private static SecurityGroup group(String groupId) {
