@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * A {@code moto_server} process (Python {@code moto[server]}) on a free loopback port: real S3,
  * SQS and EC2 APIs for local runs and tests, no AWS account needed. Started by {@link #start},
  * stopped by {@link #close}, which ends exactly the process this object started and its
- * descendants, nothing else. Output goes to a log file ({@link #logFile()}) that startup
+ * descendants, nothing else; a JVM that exits without closing it (Ctrl-C) still asks the process
+ * to stop, from a shutdown hook. Output goes to a log file ({@link #logFile()}) that startup
  * errors name.
  *
  * <p>Endpoints of moto's own control API used here (moto documentation, "Server mode" and
@@ -43,12 +44,18 @@ public final class MotoServer implements AutoCloseable {
   private final URI endpoint;
   private final Path logFile;
   private final HttpClient http;
+  private final Thread stopOnExit;
 
   private MotoServer(Process process, URI endpoint, Path logFile, HttpClient http) {
     this.process = process;
     this.endpoint = endpoint;
     this.logFile = logFile;
     this.http = http;
+    this.stopOnExit = new Thread(() -> {
+      process.descendants().forEach(ProcessHandle::destroy);
+      process.destroy();
+    }, "moto-server-stop-on-exit");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   /** Starts {@code moto_server} from {@code PATH}, waiting up to 30,000 ms for it to answer. */
@@ -142,6 +149,11 @@ public final class MotoServer implements AutoCloseable {
       waitFor(process.toHandle(), descendants, STOP_TIMEOUT);
     }
     http.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is exiting and runs the hook anyway; the process is already stopped.
+    }
   }
 
   private static boolean waitFor(ProcessHandle process, List<ProcessHandle> descendants, Duration timeout) {

@@ -22,15 +22,19 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * database {@code db} is held while a Security Group named {@code sqlq-lock-<db>} exists in the
  * lock VPC. The only class that sees {@link Ec2Client}.
  *
- * <p>Why taking the lock is atomic: EC2 keeps Security Group names unique within a VPC, so of
- * any number of concurrent {@code CreateSecurityGroup} calls for one name in one VPC exactly one
- * succeeds and the others fail with {@code InvalidGroup.Duplicate} (Amazon EC2 User Guide,
- * "Security group rules"/"Create a security group": the name must be unique within the VPC).
- * The tags are part of the same call ({@code TagSpecifications}), and EC2 creates a resource
- * with its tags or not at all (Amazon EC2 User Guide, "Tag your Amazon EC2 resources", tag on
- * creation), so no holder ever exists without its expiry. Groups of the same name in other VPCs
- * are other locks. Note that moto, unlike EC2, rarely lets two concurrent creates of one name
- * both succeed; the conditional publish of the database store is what keeps data safe then.
+ * <p>Why taking the lock is atomic: EC2 keeps Security Group names unique within a VPC (Amazon
+ * EC2 API Reference, CreateSecurityGroup, {@code GroupName}: "Names are case-insensitive and must
+ * be unique within the VPC"), so of any number of concurrent {@code CreateSecurityGroup} calls
+ * for one name in one VPC exactly one succeeds and the others fail with
+ * {@code InvalidGroup.Duplicate}. The tags are part of the same call ({@code TagSpecifications}),
+ * and EC2 creates a resource with its tags or not at all (Amazon EC2 User Guide, "Tag your Amazon
+ * EC2 resources", tagging on creation), so no holder ever exists without its expiry. Groups of
+ * the same name in other VPCs are other locks. Because EC2 compares names case-insensitively,
+ * databases whose names differ only in case ({@code Main}, {@code main}) share one lock on AWS:
+ * more waiting, never less safety. moto, unlike EC2, rarely lets two concurrent creates of one
+ * name both succeed; the conditional publish of the database store is what keeps data safe then.
+ * Each held lock is one Security Group, counted against the account's per-Region Security Group
+ * quota (Amazon VPC User Guide, "Amazon VPC quotas").
  *
  * <p>Tags on each lock group: {@code sqlq:lock=<db>}, {@code sqlq:expires-at=<epoch ms>} (when
  * the reaper may delete it) and {@code sqlq:holder=<random UUID of this acquire>}.

@@ -76,7 +76,9 @@ public final class S3DatabaseStore implements DatabaseStore {
    * @throws io.sqlq.core.aws.AwsCallFailedException for any S3 answer other than 200, 304 and
    *     404 {@code NoSuchKey} (including 404 {@code NoSuchBucket}, a configuration error), and
    *     when S3 does not answer
-   * @throws DatabaseFileException when the download cannot be moved over {@code target}
+   * @throws DatabaseFileException when the download cannot be moved over {@code target}; a
+   *     failure to write the temp file during the download is reported by the SDK and so arrives
+   *     as a (retryable) {@code AwsCallFailedException} whose message names the local cause
    */
   @Override
   public Fetched fetch(String db, String cachedEtag, Path target) {

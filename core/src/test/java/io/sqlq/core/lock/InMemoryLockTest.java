@@ -1,0 +1,35 @@
+package io.sqlq.core.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class InMemoryLockTest extends DatabaseLockContract {
+  private final InMemoryLock lock = new InMemoryLock(LEASE, clock());
+
+  @Override
+  protected DatabaseLock lock() {
+    return lock;
+  }
+
+  @Test
+  void waitForAHeldLock_whenTheThreadIsInterrupted_endsAtOnceWithTheInterruptFlagStillSet() {
+    lock.acquire(db, Duration.ZERO);
+    Thread waiter = Thread.currentThread();
+    var interrupter = Executors.newSingleThreadScheduledExecutor();
+    interrupter.schedule(waiter::interrupt, 200, TimeUnit.MILLISECONDS);
+    long start = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> lock.acquire(db, Duration.ofSeconds(30))).isInstanceOf(LockTimeoutException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(Thread.interrupted()).as("interrupt flag still set (and now cleared)").isTrue();
+    } finally {
+      interrupter.shutdownNow();
+      Thread.interrupted();
+    }
+  }
+}
