@@ -4,9 +4,10 @@ import io.sqlq.core.SqlqException;
 
 /**
  * A conditional publish was refused because the stored database is no longer the version it
- * was fetched at (HTTP 412 Precondition Failed, or 409 ConditionalRequestConflict while
- * another conditional write to the key is in flight; see the Amazon S3 User Guide,
- * "Conditional writes"). Retryable: the batch is redelivered and applied to the newer file.
+ * was fetched at: HTTP 412 Precondition Failed, 409 ConditionalRequestConflict while another
+ * conditional write to the key is in flight (Amazon S3 User Guide, "Conditional writes"), or
+ * 404 NoSuchKey for {@code If-Match} on an object deleted since the fetch. Retryable: the
+ * batch is redelivered and applied to the file as it is now.
  */
 public final class PublishConflictException extends SqlqException {
   private static final long serialVersionUID = 1L;
@@ -31,7 +32,7 @@ public final class PublishConflictException extends SqlqException {
     return expectedEtag;
   }
 
-  /** 412 or 409. */
+  /** 412, 409 or 404. */
   public int statusCode() {
     return statusCode;
   }

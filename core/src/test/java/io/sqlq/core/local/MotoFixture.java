@@ -1,8 +1,6 @@
 package io.sqlq.core.local;
 
-import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
-import java.net.URI;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -13,9 +11,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * installed.
  */
 public final class MotoFixture implements AutoCloseable {
-  /** The region the clients use; moto accepts any. */
-  public static final String REGION = "us-east-1";
-
   private final MotoServer server;
   private final AwsClients clients;
   private final S3Client s3;
@@ -24,7 +19,7 @@ public final class MotoFixture implements AutoCloseable {
 
   private MotoFixture(MotoServer server) {
     this.server = server;
-    this.clients = new AwsClients(clientConfig(server.endpoint()));
+    this.clients = new AwsClients(AwsClients.EMULATOR_REGION, server.endpoint());
     this.s3 = clients.s3();
     this.sqs = clients.sqs();
     this.ec2 = clients.ec2();
@@ -32,14 +27,6 @@ public final class MotoFixture implements AutoCloseable {
 
   public static MotoFixture start() {
     return new MotoFixture(MotoServer.start());
-  }
-
-  /**
-   * A config that only serves to build clients for {@code endpoint}: region and endpoint are
-   * real, the stack fields are placeholders.
-   */
-  public static SqlqConfig clientConfig(URI endpoint) {
-    return new SqlqConfig(REGION, endpoint, "unused-bucket", "", "unused", "unused", "unused", "unused", null, null);
   }
 
   public MotoServer server() {

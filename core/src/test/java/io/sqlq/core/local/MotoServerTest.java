@@ -56,7 +56,7 @@ class MotoServerTest {
   @Test
   void startedServer_answersOnLoopbackAndResetDropsEveryResource() {
     try (MotoServer server = MotoServer.start();
-        AwsClients clients = new AwsClients(MotoFixture.clientConfig(server.endpoint()));
+        AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, server.endpoint());
         var s3 = clients.s3()) {
       assertThat(server.endpoint().getHost()).isEqualTo("127.0.0.1");
       s3.createBucket(b -> b.bucket("before-reset"));

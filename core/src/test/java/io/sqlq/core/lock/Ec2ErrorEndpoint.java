@@ -2,7 +2,6 @@ package io.sqlq.core.lock;
 
 import com.sun.net.httpserver.HttpServer;
 import io.sqlq.core.aws.AwsClients;
-import io.sqlq.core.local.MotoFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -42,8 +41,8 @@ final class Ec2ErrorEndpoint implements AutoCloseable {
       exchange.close();
     });
     server.start();
-    clients = new AwsClients(MotoFixture.clientConfig(
-        URI.create("http://127.0.0.1:" + server.getAddress().getPort())));
+    clients = new AwsClients(AwsClients.EMULATOR_REGION,
+        URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
     ec2 = clients.ec2();
   }
 
