@@ -86,11 +86,15 @@ final class StatementExecutor implements AutoCloseable {
       // changes() keeps the count of the last INSERT, UPDATE or DELETE across DDL, so it is only
       // this statement's count when total_changes() moved (sqlite.org/c3ref/changes.html).
       long totalBefore = readCounters()[0];
-      if (ps.execute()) {
-        return readRows(ps.getResultSet());
-      }
+      boolean hasRows = ps.execute();
+      StatementResult rows = hasRows ? readRows(ps.getResultSet()) : null;
       long[] after = readCounters();
-      return StatementResult.changes(after[0] == totalBefore ? 0 : after[1], after[2]);
+      boolean changed = after[0] != totalBefore;
+      if (rows == null) {
+        return StatementResult.changes(changed ? after[1] : 0, after[2]);
+      }
+      // A query reports no rowid; INSERT/UPDATE/DELETE ... RETURNING reports rows and changes.
+      return changed ? new StatementResult(rows.columns(), rows.rows(), after[1], after[2]) : rows;
     } catch (SQLException e) {
       if (isFatal(e)) {
         throw e;

@@ -178,6 +178,18 @@ class BatchApplierTest {
   }
 
   @Test
+  void returningReportsItsRowsAndItsChanges() throws SQLException {
+    AppliedBatch batch = applier.apply(connection, List.of(
+        request("INSERT INTO t(v) VALUES ('a'), ('b') RETURNING id, v")));
+
+    StatementResult result = result(batch, 0);
+    assertThat(result.columns()).containsExactly("id", "v");
+    assertThat(result.rows()).containsExactly(List.of(1L, "a"), List.of(2L, "b"));
+    assertThat(result.rowsAffected()).isEqualTo(2);
+    assertThat(result.lastInsertRowid()).isEqualTo(2);
+  }
+
+  @Test
   void replyLargerThanTheLimitIsAnErrorAndItsEffectIsRolledBack() throws SQLException {
     BatchApplier small = new BatchApplier(codec, Clock.fixed(NOW, ZoneOffset.UTC), 400);
     AppliedBatch batch = small.apply(connection, List.of(
