@@ -13,7 +13,10 @@ final class StackOptions {
       description = "Concurrent consumer pollers, as Lambda's concurrent executions (default: ${DEFAULT-VALUE}).")
   int pollers;
 
+  /** The pipeline options; the emulator is the one {@code AWS_ENDPOINT_URL} names, if set. */
   LocalPipeline.Options options() {
-    return LocalPipeline.Options.defaults().withStackName(stackName).withPollers(pollers);
+    String endpoint = System.getenv("AWS_ENDPOINT_URL");
+    return LocalPipeline.Options.of(stackName, pollers,
+        endpoint == null || endpoint.isBlank() ? null : java.net.URI.create(endpoint));
   }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +61,13 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     return new SQSBatchResponse(failures);
   }
 
-  private java.util.Optional<Decoded> decode(SQSMessage record, List<BatchItemFailure> failures) {
+  private Optional<Decoded> decode(SQSMessage record, List<BatchItemFailure> failures) {
     Map<String, String> attributes = record.getAttributes() == null ? Map.of() : record.getAttributes();
     var context = new MessageContext(record.getMessageId(), attributes.get("MessageGroupId"),
         requestIdAttribute(record), components.defaultReplyTo());
     try {
       List<Request> requests = components.codec().decodeRequests(record.getBody(), context);
-      return java.util.Optional.of(new Decoded(record, requests.get(0).db(), requests));
+      return Optional.of(new Decoded(record, requests.get(0).db(), requests));
     } catch (MalformedMessageException e) {
       log.warn("message {} does not decode, moving it to the dead-letter queue: {}", record.getMessageId(), e.getMessage());
       try {
@@ -75,7 +76,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
         log.error("could not dead-letter message {}: {}", record.getMessageId(), dlq.getMessage());
         failures.add(new BatchItemFailure(record.getMessageId()));
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -45,26 +45,14 @@ public final class LocalPipeline implements AutoCloseable {
       }
     }
 
-    /**
-     * Stack {@code sqlq}, one poller, a 20 s function timeout, a 30 s visibility timeout, and
-     * the emulator {@code AWS_ENDPOINT_URL} names if it is set.
-     */
-    public static Options defaults() {
-      String endpoint = System.getenv("AWS_ENDPOINT_URL");
-      return new Options(StackProvisioner.DEFAULT_STACK, 1, Duration.ofSeconds(20), Duration.ofSeconds(30),
-          endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint));
-    }
+    /** Default simulated function timeout: 20,000 ms. */
+    public static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(20);
+    /** Default request queue visibility timeout: 30,000 ms, above the function timeout. */
+    public static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
 
-    public Options withPollers(int n) {
-      return new Options(stackName, n, functionTimeout, visibilityTimeout, endpoint);
-    }
-
-    public Options withEndpoint(URI uri) {
-      return new Options(stackName, pollers, functionTimeout, visibilityTimeout, uri);
-    }
-
-    public Options withStackName(String name) {
-      return new Options(name, pollers, functionTimeout, visibilityTimeout, endpoint);
+    /** Options with the default function and visibility timeouts. */
+    public static Options of(String stackName, int pollers, URI endpoint) {
+      return new Options(stackName, pollers, FUNCTION_TIMEOUT, VISIBILITY_TIMEOUT, endpoint);
     }
   }
 

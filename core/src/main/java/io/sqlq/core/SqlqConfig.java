@@ -82,24 +82,6 @@ public record SqlqConfig(
         millis(env, "SQLQ_LEASE_MS"), millis(env, "SQLQ_LOCK_WAIT_MS"));
   }
 
-  /** The environment variables that {@link #fromEnvironment} reads back as this config. */
-  public Map<String, String> toEnvironment() {
-    Map<String, String> env = new java.util.LinkedHashMap<>();
-    env.put("AWS_REGION", region);
-    if (endpoint != null) {
-      env.put("AWS_ENDPOINT_URL", endpoint.toString());
-    }
-    env.put("SQLQ_BUCKET", bucket);
-    env.put("SQLQ_PREFIX", keyPrefix);
-    env.put("SQLQ_REQUEST_QUEUE_URL", requestQueueUrl);
-    env.put("SQLQ_REPLY_QUEUE_URL", replyQueueUrl);
-    env.put("SQLQ_DEAD_LETTER_QUEUE_URL", deadLetterQueueUrl);
-    env.put("SQLQ_LOCK_VPC_ID", lockVpcId);
-    env.put("SQLQ_LEASE_MS", Long.toString(lease.toMillis()));
-    env.put("SQLQ_LOCK_WAIT_MS", Long.toString(lockWaitBudget.toMillis()));
-    return env;
-  }
-
   /** The S3 key of database {@code db}: {@code <prefix>db/<db>.sqlite}. */
   public String databaseKey(String db) {
     return keyPrefix + "db/" + DatabaseName.validate(db) + ".sqlite";

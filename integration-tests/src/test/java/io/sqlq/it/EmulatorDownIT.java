@@ -21,7 +21,7 @@ class EmulatorDownIT {
   void startingThePipelineAgainstADeadEndpointFailsWithAClearRetryableError() throws Exception {
     URI dead = deadEndpoint();
 
-    assertThatThrownBy(() -> LocalPipeline.start(LocalPipeline.Options.defaults().withEndpoint(dead)))
+    assertThatThrownBy(() -> LocalPipeline.start(LocalPipeline.Options.of("sqlq", 1, dead)))
         .isInstanceOf(AwsCallFailedException.class)
         .hasMessageContaining("no answer from AWS endpoint")
         .satisfies(e -> assertThat(((AwsCallFailedException) e).retryable()).isTrue());

@@ -37,7 +37,7 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    local = LocalPipeline.start(LocalPipeline.Options.defaults().withEndpoint(null).withPollers(pollers));
+    local = LocalPipeline.start(LocalPipeline.Options.of("sqlq", pollers, null));
     sqs = local.clients().sqs();
   }
 

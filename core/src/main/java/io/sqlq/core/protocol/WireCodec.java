@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sqlq.core.DatabaseName;
+import io.sqlq.core.InvalidDatabaseNameException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * JSON codec of wire protocol v1 (DESIGN.md, "Wire protocol v1"): requests, transactions,
@@ -174,8 +177,8 @@ public final class WireCodec {
     if (db == null) {
       throw new MalformedMessageException(where + " names no database and has no message group id");
     }
-    if (!io.sqlq.core.DatabaseName.isValid(db)) {
-      throw new MalformedMessageException(new io.sqlq.core.InvalidDatabaseNameException(db).getMessage());
+    if (!DatabaseName.isValid(db)) {
+      throw new MalformedMessageException(new InvalidDatabaseNameException(db).getMessage());
     }
     String replyTo = optionalText(node, "replyTo", where);
     List<Statement> statements = decodeStatements(node, where);
@@ -235,8 +238,7 @@ public final class WireCodec {
     }
     if (node.isObject()) {
       Map<String, Object> values = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         String name = e.getKey().replaceFirst("^[:@$]", "");
         if (name.isEmpty()) {
           throw new MalformedMessageException(where + " has a parameter with an empty name");
@@ -427,7 +429,7 @@ public final class WireCodec {
       String name = it.next();
       if (!allowed.contains(name)) {
         throw new MalformedMessageException(where + " has unknown field '" + name + "'; allowed: "
-            + new java.util.TreeSet<>(allowed));
+            + new TreeSet<>(allowed));
       }
     }
   }
