@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,12 +119,16 @@ final class PendingReplies implements AutoCloseable {
     }
   }
 
+  /** Fails every request awaiting a reply now with the error {@code errorFor} gives for its id. */
+  void failAll(Function<String, ? extends Throwable> errorFor) {
+    outstanding.keySet().forEach(id -> fail(id, errorFor.apply(id)));
+  }
+
   /** Stops the timer and fails every request still awaiting a reply with {@link ClientClosedException}. */
   @Override
   public void close() {
     timer.shutdownNow();
-    outstanding.keySet().forEach(id -> fail(id, new ClientClosedException(
-        "client closed before request " + id + " got a reply; it may still be applied")));
+    failAll(id -> new ClientClosedException("client closed before request " + id + " got a reply; it may still be applied"));
   }
 
   /** Removes and returns the entry of {@code requestId}, freeing its slot; null when absent. */

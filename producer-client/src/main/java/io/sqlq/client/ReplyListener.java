@@ -1,5 +1,6 @@
 package io.sqlq.client;
 
+import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.WireCodec;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -85,6 +87,7 @@ final class ReplyListener implements AutoCloseable {
         if (!running) {
           return;
         }
+        failWaitingIfPermanent(e);
         log.warn("polling reply queue {} failed; retrying in {} ms", settings.replyQueueUrl(), backoff.toMillis(), e);
         try {
           Thread.sleep(backoff);
@@ -92,6 +95,20 @@ final class ReplyListener implements AutoCloseable {
           continue; // only close interrupts on purpose, and it has cleared running first
         }
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /**
+   * A reply queue that cannot be read for good (it does not exist, access is denied) would
+   * leave every future to its timeout; fail the waiting ones now with the reason instead.
+   */
+  private void failWaitingIfPermanent(RuntimeException e) {
+    if (e instanceof SdkException sdk) {
+      AwsCallFailedException failure = AwsCallFailedException.of(
+          "SQS ReceiveMessage from reply queue " + settings.replyQueueUrl(), sdk);
+      if (!failure.retryable()) {
+        pending.failAll(id -> failure);
       }
     }
   }

@@ -107,7 +107,9 @@ public final class SqlqClient implements AutoCloseable {
    *   <li>{@link RequestTooLargeException} at once when the request alone exceeds
    *       {@code maxBundleBytes}; nothing is sent;
    *   <li>{@link AwsCallFailedException} when SendMessage failed after the SDK's own
-   *       retries; the other requests of that bundle fail alike, no other request does;
+   *       retries; the other requests of that bundle fail alike, no other request does; or
+   *       when the reply queue cannot be read for good (it does not exist, access is denied),
+   *       in which case the request may still have been applied;
    *   <li>{@link ClientClosedException} at once after {@link #close()} began, or when close
    *       ended before the request was sent or answered;
    *   <li>{@link SubmitInterruptedException} at once when the caller was interrupted while

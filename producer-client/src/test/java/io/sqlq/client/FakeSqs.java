@@ -41,6 +41,7 @@ final class FakeSqs implements SqsClient {
   private final List<String> deletedMessageIds = new ArrayList<>();
   private Predicate<SendMessageRequest> failSend = request -> false;
   private int receivesToFail;
+  private final java.util.Set<String> missingQueues = new java.util.HashSet<>();
   private long nextId;
 
   /** Hands every message sent to {@code queueUrl} to {@code handler} instead of queueing it. */
@@ -56,6 +57,11 @@ final class FakeSqs implements SqsClient {
   /** Makes the next {@code count} ReceiveMessage calls fail with HTTP 500. */
   void failNextReceives(int count) {
     locked(() -> receivesToFail = count);
+  }
+
+  /** Makes every ReceiveMessage on {@code queueUrl} fail as SQS does for a queue that does not exist. */
+  void removeQueue(String queueUrl) {
+    locked(() -> missingQueues.add(queueUrl));
   }
 
   /** The SendMessage calls to {@code queueUrl} accepted so far, in order. */
@@ -112,6 +118,10 @@ final class FakeSqs implements SqsClient {
       if (receivesToFail > 0) {
         receivesToFail--;
         throw serverError("ReceiveMessage");
+      }
+      if (missingQueues.contains(request.queueUrl())) {
+        throw (SqsException) software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException.builder()
+            .statusCode(400).message("The specified queue does not exist.").build();
       }
       ArrayDeque<Message> queue = visible.computeIfAbsent(request.queueUrl(), url -> new ArrayDeque<>());
       long nanos = Duration.ofSeconds(request.waitTimeSeconds()).toNanos();

@@ -128,6 +128,21 @@ class SqlqClientTest {
   }
 
   @Test
+  void aReplyQueueThatDoesNotExistFailsTheWaitingFuturesWithTheReasonInsteadOfATimeout() {
+    sqs.removeQueue(REPLIES);
+    client = builder().build();
+
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+    flush();
+
+    assertThatThrownBy(() -> future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(AwsCallFailedException.class)
+        .hasMessageContaining("reply queue " + REPLIES)
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
   void theListenerSurvivesReceiveErrorsAndDeletesAReplyThatDoesNotDecode() throws Exception {
     String junk = sqs.put(REPLIES, "not json");
     sqs.failNextReceives(2);
