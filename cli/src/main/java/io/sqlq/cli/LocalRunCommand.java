@@ -1,5 +1,6 @@
 package io.sqlq.cli;
 
+import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.LocalPipeline;
 import io.sqlq.core.DatabaseName;
@@ -9,6 +10,7 @@ import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,9 +48,11 @@ final class LocalRunCommand implements Callable<Integer> {
     List<String> statements = SqlScript.split(Files.readString(file, StandardCharsets.UTF_8));
     try (LocalPipeline pipeline = LocalPipeline.start(stack.options());
         var sqs = pipeline.clients().sqs();
+        OwnReplyQueue replies = OwnReplyQueue.create(sqs,
+            OwnReplyQueue.prefixOf(pipeline.config().replyQueueUrl()), Clock.systemUTC());
         SqlqClient client = SqlqClient.builder().sqs(sqs)
             .requestQueueUrl(pipeline.config().requestQueueUrl())
-            .replyQueueUrl(pipeline.config().replyQueueUrl())
+            .replyQueueUrl(replies.url())
             .database(db).requestTimeout(timeout).replyWaitTime(Duration.ofSeconds(1)).build()) {
       ScriptRun.Summary summary = ScriptRun.run(client, db, statements, pipeline::batches, System.err);
       System.out.println(summary.format());

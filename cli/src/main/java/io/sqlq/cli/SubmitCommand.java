@@ -1,5 +1,6 @@
 package io.sqlq.cli;
 
+import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
@@ -10,6 +11,7 @@ import io.sqlq.core.sql.SqlScript;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,8 +54,11 @@ final class SubmitCommand implements Callable<Integer> {
     SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
     try (AwsClients clients = new AwsClients(config);
         var sqs = clients.sqs();
+        OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(config.replyQueueUrl()),
+            Clock.systemUTC());
         SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
-            .replyQueueUrl(config.replyQueueUrl()).database(db).requestTimeout(timeout).build()) {
+            .replyQueueUrl(replies.url()).database(db).requestTimeout(timeout)
+            .replyWaitTime(Duration.ofSeconds(1)).build()) {
       if (source.file != null) {
         List<String> statements = SqlScript.split(Files.readString(source.file, StandardCharsets.UTF_8));
         ScriptRun.Summary summary = ScriptRun.run(client, db, statements, () -> 0, System.err);

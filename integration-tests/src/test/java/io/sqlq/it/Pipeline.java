@@ -1,5 +1,6 @@
 package io.sqlq.it;
 
+import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.LocalPipeline;
 import io.sqlq.core.store.DatabaseStore;
@@ -9,10 +10,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -43,9 +44,11 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
 
   /** A client reading a reply queue of its own (two clients on one queue take each other's replies). */
   SqlqClient client(String database) {
-    String replyQueue = sqs.createQueue(b -> b.queueName("it-replies-" + UUID.randomUUID())).queueUrl();
+    OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(local.config().replyQueueUrl()),
+        Clock.systemUTC());
+    owned.add(replies);
     SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(local.config().requestQueueUrl())
-        .replyQueueUrl(replyQueue).database(database).requestTimeout(Duration.ofSeconds(90))
+        .replyQueueUrl(replies.url()).database(database).requestTimeout(Duration.ofSeconds(90))
         .replyWaitTime(Duration.ofSeconds(1)).build();
     owned.add(client);
     return client;

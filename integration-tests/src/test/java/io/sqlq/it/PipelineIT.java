@@ -1,7 +1,9 @@
 package io.sqlq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.DeadLetters;
 import io.sqlq.core.protocol.Reply;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /** Submit -> FIFO queue -> consumer -> SQLite in S3 -> reply, on moto_server. */
 class PipelineIT {
@@ -107,6 +110,21 @@ class PipelineIT {
 
     assertThat(after.results().get(0).rows()).containsExactly(List.of(1L));
     assertThat(Pipeline.query(pipeline.export("noreply", dir), "SELECT count(*) FROM t")).isEqualTo("1");
+  }
+
+  @Test
+  void anOwnReplyQueueIsCreatedUnderTheStacksReplyPrefixWithItsTagsAndDeletedOnClose() {
+    String url;
+    try (OwnReplyQueue queue = OwnReplyQueue.create(pipeline.sqs,
+        OwnReplyQueue.prefixOf(pipeline.local.config().replyQueueUrl()), java.time.Clock.systemUTC())) {
+      url = queue.url();
+      assertThat(url.substring(url.lastIndexOf('/') + 1)).matches("sqlq-replies-[0-9a-f]{12}");
+      assertThat(pipeline.sqs.listQueueTags(b -> b.queueUrl(queue.url())).tags())
+          .containsKeys(OwnReplyQueue.TAG_OWNER, OwnReplyQueue.TAG_CREATED_AT);
+    }
+
+    assertThatThrownBy(() -> pipeline.sqs.getQueueAttributes(b -> b.queueUrl(url)))
+        .isInstanceOf(QueueDoesNotExistException.class);
   }
 
   private static Message receiveOne(String queueUrl) {
