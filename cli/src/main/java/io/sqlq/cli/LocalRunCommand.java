@@ -54,7 +54,8 @@ final class LocalRunCommand implements Callable<Integer> {
             .requestQueueUrl(pipeline.config().requestQueueUrl())
             .replyQueueUrl(replies.url())
             .database(db).requestTimeout(timeout).replyWaitTime(Duration.ofSeconds(1)).build()) {
-      ScriptRun.Summary summary = ScriptRun.run(client, db, statements, pipeline::batches, System.err);
+      ScriptRun.Summary summary = ScriptRun.run(client, db, statements,
+          () -> new ScriptRun.ConsumerCounts(pipeline.batches(), pipeline.failedRecords()), System.err);
       System.out.println(summary.format());
       if (export != null) {
         exportDatabase(pipeline, export);

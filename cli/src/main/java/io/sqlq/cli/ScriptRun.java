@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -32,12 +32,12 @@ final class ScriptRun {
    * @param unanswered statements whose future failed (timeout, send failure): they may or may
    *     not have been applied
    * @param firstErrors up to {@link #ERRORS_SHOWN} descriptions of failed statements
-   * @param batches consumer batches during the run (0 when the consumer is not local)
+   * @param consumer what the local consumer did during the run, or null when it is not local
    * @param seconds wall time from the first submit to the last reply
    * @param version the highest database version seen in a reply
    */
   record Summary(String db, int statements, int ok, int errors, int unanswered, List<String> firstErrors,
-      long batches, double seconds, long version) {
+      ConsumerCounts consumer, double seconds, long version) {
 
     boolean clean() {
       return errors == 0 && unanswered == 0;
@@ -45,16 +45,37 @@ final class ScriptRun {
 
     String format() {
       StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT,
-          "%s: %d statements, %d OK, %d ERROR, %d unanswered; %d batches; %.1f s wall, %.0f statements/s;"
+          "%s: %d statements, %d OK, %d ERROR, %d unanswered; %s%.1f s wall, %.0f statements/s;"
               + " database version %d",
-          db, statements, ok, errors, unanswered, batches, seconds, seconds > 0 ? statements / seconds : 0.0, version));
+          db, statements, ok, errors, unanswered,
+          consumer == null ? "" : consumer.batches() + " batches, " + consumer.failedRecords() + " records redelivered; ",
+          seconds, seconds > 0 ? statements / seconds : 0.0, version));
       firstErrors.forEach(e -> out.append(System.lineSeparator()).append("  ").append(e));
       return out.toString();
     }
   }
 
-  static Summary run(SqlqClient client, String db, List<String> statements, LongSupplier batches, PrintStream progress) {
-    long startBatches = batches.getAsLong();
+  /**
+   * Counters of a local consumer.
+   *
+   * @param batches batches handled
+   * @param failedRecords records reported failed, each redelivered after its visibility timeout
+   */
+  record ConsumerCounts(long batches, long failedRecords) {
+    ConsumerCounts minus(ConsumerCounts before) {
+      return new ConsumerCounts(batches - before.batches, failedRecords - before.failedRecords);
+    }
+  }
+
+  /**
+   * Submits {@code statements} in order and waits for every reply.
+   *
+   * @param consumer the local consumer's counters, or null when the consumer runs elsewhere
+   * @param progress where the progress bar is drawn
+   */
+  static Summary run(SqlqClient client, String db, List<String> statements, Supplier<ConsumerCounts> consumer,
+      PrintStream progress) {
+    ConsumerCounts before = consumer == null ? null : consumer.get();
     long start = System.nanoTime();
     List<CompletableFuture<Reply>> futures = new ArrayList<>(statements.size());
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(db).setInitialMax(statements.size())
@@ -89,7 +110,7 @@ final class ScriptRun {
       }
     }
     return new Summary(db, statements.size(), ok, errors, unanswered, shown,
-        batches.getAsLong() - startBatches, seconds, version);
+        consumer == null ? null : consumer.get().minus(before), seconds, version);
   }
 
   private static void addShown(List<String> shown, int index, String sql, String what) {

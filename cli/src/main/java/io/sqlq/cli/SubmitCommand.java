@@ -61,7 +61,7 @@ final class SubmitCommand implements Callable<Integer> {
             .replyWaitTime(Duration.ofSeconds(1)).build()) {
       if (source.file != null) {
         List<String> statements = SqlScript.split(Files.readString(source.file, StandardCharsets.UTF_8));
-        ScriptRun.Summary summary = ScriptRun.run(client, db, statements, () -> 0, System.err);
+        ScriptRun.Summary summary = ScriptRun.run(client, db, statements, null, System.err);
         System.out.println(summary.format());
         return summary.clean() ? 0 : 1;
       }
