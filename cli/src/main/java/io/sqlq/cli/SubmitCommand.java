@@ -51,6 +51,9 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (source.file != null && !params.isEmpty()) {
+      throw new IllegalArgumentException("-p binds the values of one statement; it cannot be used with --file");
+    }
     SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
     try (AwsClients clients = new AwsClients(config);
         var sqs = clients.sqs();

@@ -57,6 +57,16 @@ class MainTest {
   }
 
   @Test
+  void parametersWithAScriptFileAreRefusedRatherThanIgnored(@TempDir Path dir) throws Exception {
+    Path script = java.nio.file.Files.writeString(dir.resolve("s.sql"), "SELECT ?;");
+
+    int code = run("submit", "--db", "main", "--file", script.toString(), "-p", "1");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: -p binds the values of one statement");
+  }
+
+  @Test
   void aParameterThatIsNotJsonIsRefusedWithAHint() {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> JsonParams.parse(java.util.List.of("x y"))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quote text as");

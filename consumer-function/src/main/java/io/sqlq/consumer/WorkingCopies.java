@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local copies of databases this container has published or fetched, one file per
@@ -18,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * between {@link #forget}s it, so a half-applied file is never taken for a current one.
  */
 final class WorkingCopies {
+  private static final Logger log = LoggerFactory.getLogger(WorkingCopies.class);
+
   private final Path directory;
   private final Map<String, String> etags = new ConcurrentHashMap<>();
 
@@ -46,14 +50,18 @@ final class WorkingCopies {
     etags.put(db, etag);
   }
 
-  /** Drops the copy of {@code db}: the next batch fetches it whole. */
+  /**
+   * Drops the copy of {@code db}: the next batch fetches it whole. Forgetting the ETag is what
+   * matters (without it the next fetch downloads over the file), so a file that cannot be
+   * deleted is logged, not thrown: it must not hide the failure that made the caller forget.
+   */
   void forget(String db) {
     etags.remove(db);
     try {
       Files.deleteIfExists(path(db));
       Files.deleteIfExists(path(db).resolveSibling(path(db).getFileName() + "-journal"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete working copy of " + db, e);
+      log.warn("cannot delete the working copy of {}; the next batch downloads over it: {}", db, e.toString());
     }
   }
 }
