@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * The in-memory twin of {@link SecurityGroupLock}, for tests and fast local runs: one lease per
  * database in a concurrent map, the same waiting (backoff with jitter until the budget is spent,
- * then {@link LockTimeoutException}) and the same release semantics (releasing a lease that is
- * gone is not an error). Like the Security Group lock, an expired lease stays held until it is
- * released or reaped; this class has no reaper. Thread-safe.
+ * then {@link LockTimeoutException}), the same extension semantics (a lease that is gone or was
+ * re-taken throws {@link LockLostException}) and the same release semantics (releasing a lease
+ * that is gone is not an error). Leases are matched by holder, not by expiry, so a release or an
+ * extension with any copy of a lease finds it. Like the Security Group lock, an expired lease
+ * stays held until it is released or reaped; this class has no reaper. Thread-safe.
  */
 public final class InMemoryLock implements DatabaseLock {
   private final ConcurrentMap<String, Lease> held = new ConcurrentHashMap<>();
@@ -48,9 +50,29 @@ public final class InMemoryLock implements DatabaseLock {
     });
   }
 
-  /** {@inheritDoc} Removes the lease only if it is still the one held, so a stale release cannot free a newer holder. */
+  /** {@inheritDoc} */
+  @Override
+  public Lease extend(Lease lease) {
+    Lease extended = lease.withExpiresAt(clock.instant().plus(this.lease).truncatedTo(ChronoUnit.MILLIS));
+    Lease now = held.computeIfPresent(lease.db(), (db, current) -> sameHolder(current, lease) ? extended : current);
+    if (now != extended) {
+      throw new LockLostException(lease.db(), lease.lockId());
+    }
+    return extended;
+  }
+
+  /** {@inheritDoc} Removes the lease only if its holder still holds it, so a stale release cannot free a newer holder. */
   @Override
   public void release(Lease lease) {
-    held.remove(lease.db(), lease);
+    held.computeIfPresent(lease.db(), (db, current) -> sameHolder(current, lease) ? null : current);
+  }
+
+  @Override
+  public Duration leaseLength() {
+    return lease;
+  }
+
+  private static boolean sameHolder(Lease a, Lease b) {
+    return a.holder().equals(b.holder()) && a.lockId().equals(b.lockId());
   }
 }

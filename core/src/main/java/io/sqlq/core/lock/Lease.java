@@ -8,6 +8,12 @@ import java.time.Instant;
  * @param db the database
  * @param lockId the lock's identity in its service (the Security Group id)
  * @param holder who holds it (a unique id per acquire)
- * @param expiresAt when the reaper may break it
+ * @param expiresAt when the lease ends; the reaper may break the lock after this plus its grace
  */
-public record Lease(String db, String lockId, String holder, Instant expiresAt) {}
+public record Lease(String db, String lockId, String holder, Instant expiresAt) {
+
+  /** This lease ending at {@code newExpiresAt} instead. */
+  public Lease withExpiresAt(Instant newExpiresAt) {
+    return new Lease(db, lockId, holder, newExpiresAt);
+  }
+}

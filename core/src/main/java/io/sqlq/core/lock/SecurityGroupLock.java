@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateSecurityGroupRequest;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
@@ -37,14 +38,33 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * quota (Amazon VPC User Guide, "Amazon VPC quotas").
  *
  * <p>Tags on each lock group: {@code sqlq:lock=<db>}, {@code sqlq:expires-at=<epoch ms>} (when
- * the reaper may delete it) and {@code sqlq:holder=<random UUID of this acquire>}.
+ * the lease ends; the reaper may delete the group after this plus its grace),
+ * {@code sqlq:holder=<random UUID of this acquire>} and {@code sqlq:acquired-at=<epoch ms>} (for
+ * {@code sqlq locks list}; EC2 keeps no creation time for a Security Group).
+ *
+ * <p>Extending a lease ({@link #extend}) first checks with DescribeSecurityGroups (filters
+ * {@code group-id}, {@code vpc-id}, {@code tag:sqlq:holder}) that the group still exists and
+ * still carries this holder, then overwrites {@code sqlq:expires-at} with CreateTags (which
+ * replaces the value of an existing key: Amazon EC2 API Reference, CreateTags). The check is
+ * needed because CreateTags on a deleted group does not fail on every EC2 API (moto stores the tag
+ * and answers 200). Between the check and the tag the reaper could delete the group; that race is
+ * harmless: the reaper deletes only groups past {@code expires-at} plus its grace, while a holder
+ * extends every third of its lease, so a live holder is two thirds of a lease plus the grace away
+ * from it; a tag that lands after the deletion lands on an id no new holder can have (a re-taken
+ * lock is a new group with a new id), so it can neither revive the lock nor extend someone else's;
+ * and if the holder nevertheless goes on, its conditional publish is refused (fencing). EC2 is
+ * eventually consistent (Amazon EC2 Developer Guide, "Eventual consistency in the Amazon EC2
+ * API": a group may be invisible for a moment after CreateSecurityGroup), so a check made within
+ * that moment would wrongly report the lock lost; the keeper's first extension comes a third of a
+ * lease after the acquire (seconds to minutes), and a wrong loss costs a redelivery, not data.
  *
  * <p>EC2 error codes relied on (Amazon EC2 API Reference, "Error codes for the Amazon EC2
  * API"): {@code InvalidGroup.Duplicate} ("The security group name already exists in the VPC")
  * from CreateSecurityGroup means the lock is held; {@code InvalidGroup.NotFound} ("The specified
  * security group does not exist") from DeleteSecurityGroup means it is already gone. Any other
  * error becomes an {@link AwsCallFailedException}. The caller needs
- * {@code ec2:CreateSecurityGroup}, {@code ec2:CreateTags} (for tag on create) and
+ * {@code ec2:CreateSecurityGroup}, {@code ec2:CreateTags} (for tag on create, and on the lock
+ * groups to extend), {@code ec2:DescribeSecurityGroups} (to extend) and
  * {@code ec2:DeleteSecurityGroup}.
  *
  * <p>Thread-safe if the {@link Ec2Client} is (SDK clients are).
@@ -58,6 +78,8 @@ public final class SecurityGroupLock implements DatabaseLock {
   public static final String TAG_EXPIRES_AT = "sqlq:expires-at";
   /** Tag holding the holder id, unique per acquire. */
   public static final String TAG_HOLDER = "sqlq:holder";
+  /** Tag holding the time of the acquire in epoch milliseconds. */
+  public static final String TAG_ACQUIRED_AT = "sqlq:acquired-at";
   /** EC2 error code of CreateSecurityGroup when the name exists in the VPC: the lock is held. */
   static final String DUPLICATE = "InvalidGroup.Duplicate";
   /** EC2 error code of DeleteSecurityGroup when the group does not exist: already released. */
@@ -99,7 +121,8 @@ public final class SecurityGroupLock implements DatabaseLock {
 
   private Optional<Lease> tryCreate(String db, String groupName) {
     String holder = UUID.randomUUID().toString();
-    Instant expiresAt = clock.instant().plus(lease).truncatedTo(ChronoUnit.MILLIS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    Instant expiresAt = now.plus(lease);
     CreateSecurityGroupRequest request = CreateSecurityGroupRequest.builder()
         .groupName(groupName)
         .description("sqlq lock of database " + db)
@@ -107,7 +130,7 @@ public final class SecurityGroupLock implements DatabaseLock {
         .tagSpecifications(TagSpecification.builder()
             .resourceType(ResourceType.SECURITY_GROUP)
             .tags(tag(TAG_LOCK, db), tag(TAG_EXPIRES_AT, Long.toString(expiresAt.toEpochMilli())),
-                tag(TAG_HOLDER, holder))
+                tag(TAG_HOLDER, holder), tag(TAG_ACQUIRED_AT, Long.toString(now.toEpochMilli())))
             .build())
         .build();
     String operation = "EC2 CreateSecurityGroup " + groupName + " in " + lockVpcId;
@@ -117,6 +140,39 @@ public final class SecurityGroupLock implements DatabaseLock {
     } catch (Ec2Exception e) {
       if (DUPLICATE.equals(errorCode(e))) {
         return Optional.empty();
+      }
+      throw AwsCallFailedException.of(operation, e);
+    } catch (SdkException e) {
+      throw AwsCallFailedException.of(operation, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Two EC2 calls: DescribeSecurityGroups (is the group there, in the lock VPC, with this
+   * holder?) and CreateTags of {@code sqlq:expires-at}. {@code InvalidGroup.NotFound} from
+   * CreateTags (the group was deleted between the two) is a lost lock too. See the class
+   * comment for why the race between the two calls and the reaper is harmless.
+   */
+  @Override
+  public Lease extend(Lease lease) {
+    String operation = "EC2 DescribeSecurityGroups " + lease.lockId() + " (lock of " + lease.db() + ")";
+    try {
+      boolean held = !ec2.describeSecurityGroups(b -> b.filters(
+              filter("group-id", lease.lockId()), filter("vpc-id", lockVpcId),
+              filter("tag:" + TAG_HOLDER, lease.holder())))
+          .securityGroups().isEmpty();
+      if (!held) {
+        throw new LockLostException(lease.db(), lease.lockId());
+      }
+      Instant expiresAt = clock.instant().plus(this.lease).truncatedTo(ChronoUnit.MILLIS);
+      operation = "EC2 CreateTags " + TAG_EXPIRES_AT + " on " + lease.lockId() + " (lock of " + lease.db() + ")";
+      ec2.createTags(b -> b.resources(lease.lockId()).tags(tag(TAG_EXPIRES_AT, Long.toString(expiresAt.toEpochMilli()))));
+      return lease.withExpiresAt(expiresAt);
+    } catch (Ec2Exception e) {
+      if (NOT_FOUND.equals(errorCode(e))) {
+        throw new LockLostException(lease.db(), lease.lockId());
       }
       throw AwsCallFailedException.of(operation, e);
     } catch (SdkException e) {
@@ -139,11 +195,22 @@ public final class SecurityGroupLock implements DatabaseLock {
     }
   }
 
+  @Override
+  public Duration leaseLength() {
+    return lease;
+  }
+
+  /** An EC2 filter matching one value. */
+  static Filter filter(String name, String value) {
+    return Filter.builder().name(name).values(value).build();
+  }
+
   private static Tag tag(String key, String value) {
     return Tag.builder().key(key).value(value).build();
   }
 
-  private static String errorCode(Ec2Exception e) {
+  /** The EC2 error code of {@code e}, or null when the answer had none. */
+  static String errorCode(Ec2Exception e) {
     return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
   }
 }

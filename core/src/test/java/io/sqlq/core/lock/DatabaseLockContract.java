@@ -128,6 +128,55 @@ abstract class DatabaseLockContract {
   }
 
   @Test
+  void extendOfAHeldLease_movesItsEndToOneLeaseAfterNowAndKeepsItsIdentity() throws Exception {
+    Lease lease = lock().acquire(db, Duration.ZERO);
+    Thread.sleep(20);
+    Instant before = clock().instant().truncatedTo(ChronoUnit.MILLIS);
+
+    Lease extended = lock().extend(lease);
+
+    assertThat(extended.expiresAt()).isAfter(lease.expiresAt())
+        .isBetween(before.plus(LEASE), clock().instant().plus(LEASE));
+    assertThat(extended).extracting(Lease::db, Lease::lockId, Lease::holder)
+        .containsExactly(lease.db(), lease.lockId(), lease.holder());
+    assertThat(lock().leaseLength()).isEqualTo(LEASE);
+  }
+
+  @Test
+  void extendedLease_stillHoldsTheLockAndIsReleasedByTheOriginalLease() {
+    Lease lease = lock().acquire(db, Duration.ZERO);
+    lock().extend(lock().extend(lease));
+
+    assertThatThrownBy(() -> lock().acquire(db, Duration.ZERO)).isInstanceOf(LockTimeoutException.class);
+    lock().release(lease);
+    assertThat(lock().acquire(db, Duration.ZERO).db()).isEqualTo(db);
+  }
+
+  @Test
+  void extendOfAReleasedLease_throwsARetryableLockLost() {
+    Lease lease = lock().acquire(db, Duration.ZERO);
+    lock().release(lease);
+
+    assertThatThrownBy(() -> lock().extend(lease)).isInstanceOfSatisfying(LockLostException.class, e -> {
+      assertThat(e.db()).isEqualTo(db);
+      assertThat(e.lockId()).isEqualTo(lease.lockId());
+      assertThat(e.retryable()).isTrue();
+    });
+  }
+
+  @Test
+  void extendOfALeaseWhoseLockWasRetaken_throwsLockLostAndLeavesTheNewHolderAlone() {
+    Lease old = lock().acquire(db, Duration.ZERO);
+    lock().release(old);
+    Lease current = lock().acquire(db, Duration.ZERO);
+
+    assertThatThrownBy(() -> lock().extend(old)).isInstanceOf(LockLostException.class);
+
+    assertThat(lock().extend(current).holder()).isEqualTo(current.holder());
+    assertThatThrownBy(() -> lock().acquire(db, Duration.ZERO)).isInstanceOf(LockTimeoutException.class);
+  }
+
+  @Test
   void locksOfDifferentDatabases_doNotBlockEachOther() {
     lock().acquire(db, Duration.ZERO);
 

@@ -61,7 +61,51 @@ class SecurityGroupLockMotoTest extends DatabaseLockContract {
     assertThat(tags).containsExactlyInAnyOrderEntriesOf(Map.of(
         "sqlq:lock", db,
         "sqlq:expires-at", Long.toString(lease.expiresAt().toEpochMilli()),
-        "sqlq:holder", lease.holder()));
+        "sqlq:holder", lease.holder(),
+        "sqlq:acquired-at", Long.toString(lease.expiresAt().minus(LEASE).toEpochMilli())));
+  }
+
+  @Test
+  void extend_rewritesTheExpiresAtTagOfTheGroupAndNothingElse() throws Exception {
+    Lease lease = lock().acquire(db, Duration.ZERO);
+    Thread.sleep(20);
+
+    Lease extended = lock().extend(lease);
+
+    Map<String, String> tags = group(lease.lockId()).tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+    assertThat(tags).containsEntry("sqlq:expires-at", Long.toString(extended.expiresAt().toEpochMilli()))
+        .containsEntry("sqlq:holder", lease.holder()).hasSize(4);
+  }
+
+  @Test
+  void extendOfALeaseInAnotherVpc_throwsLockLost() {
+    Lease elsewhere = lockIn(otherLockVpc).acquire(db, Duration.ZERO);
+
+    assertThatThrownBy(() -> lock().extend(elsewhere)).isInstanceOf(LockLostException.class);
+  }
+
+  @Test
+  void extendAnsweredWithAnotherEc2Error_failsAsAwsCallNotAsLockLost() {
+    try (var endpoint = new Ec2ErrorEndpoint(503, "Unavailable")) {
+      var lock = new SecurityGroupLock(endpoint.ec2(), lockVpc, LEASE, clock());
+      Lease lease = new Lease(db, "sg-0123456789abcdef0", "holder", clock().instant());
+
+      assertThatThrownBy(() -> lock.extend(lease))
+          .isInstanceOfSatisfying(AwsCallFailedException.class, e -> {
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.getMessage()).contains("EC2 DescribeSecurityGroups sg-0123456789abcdef0");
+          });
+    }
+  }
+
+  @Test
+  void extendAnsweredWithInvalidGroupNotFound_throwsLockLost() {
+    try (var endpoint = new Ec2ErrorEndpoint(400, "InvalidGroup.NotFound")) {
+      var lock = new SecurityGroupLock(endpoint.ec2(), lockVpc, LEASE, clock());
+
+      assertThatThrownBy(() -> lock.extend(new Lease(db, "sg-0123456789abcdef0", "holder", clock().instant())))
+          .isInstanceOf(LockLostException.class);
+    }
   }
 
   @Test
