@@ -52,9 +52,8 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     for (SQSMessage record : event.getRecords()) {
       decode(record, failures).ifPresent(d -> byDatabase.computeIfAbsent(d.db(), k -> new ArrayList<>()).add(d));
     }
-    Duration budget = lockWaitBudget(context);
     byDatabase.forEach((db, records) -> {
-      if (!process(db, records, budget)) {
+      if (!process(db, records, lockWaitBudget(components.lockWaitBudget(), context))) {
         records.forEach(r -> failures.add(new BatchItemFailure(r.record().getMessageId())));
       }
     });
@@ -99,9 +98,22 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
   }
 
-  /** The configured wait budget, but at most half of the time this invocation has left. */
-  private Duration lockWaitBudget(Context context) {
-    Duration configured = components.lockWaitBudget();
+  /**
+   * How long one database may wait for its lock: the configured budget ({@code SQLQ_LOCK_WAIT_MS},
+   * default 20,000 ms), but at most half of the time the invocation has left
+   * ({@link Context#getRemainingTimeInMillis()}), taken when that database's turn comes.
+   *
+   * <p>Why half: the wait and the work after it (fetch, apply, publish, replies) share what is
+   * left, and the work is never shorter for having waited, so the wait may take no more than the
+   * work keeps. A batch that got its lock late and then ran into the function timeout would be
+   * killed holding the lock: its records would come back only after the visibility timeout, and
+   * its database would stay locked until the reaper (lease plus grace). Failing the records at
+   * the end of the budget instead sends them back at once. Why per database: the databases of
+   * one event run one after another, so each gets half of what the ones before it left.
+   *
+   * @param context the invocation, or null outside Lambda (then the configured budget applies)
+   */
+  static Duration lockWaitBudget(Duration configured, Context context) {
     if (context == null) {
       return configured;
     }

@@ -20,6 +20,11 @@ import org.sqlite.SQLiteConfig;
  * lock, fetch the file, apply the requests, publish with a conditional write, release the lock.
  * Any failure leaves the store untouched (or, after a refused publish, as the other writer left
  * it) and is thrown, so the caller fails the database's records and SQS redelivers them.
+ *
+ * <p>While the lock is held a {@link LeaseKeeper} extends its lease every third of a lease; if an
+ * extension finds the lock lost, the batch stops before publishing with
+ * {@link io.sqlq.core.lock.LockLostException} (the conditional publish would refuse a stale
+ * write anyway; stopping saves the upload).
  */
 public final class DatabaseBatch {
   private static final Logger log = LoggerFactory.getLogger(DatabaseBatch.class);
@@ -28,6 +33,7 @@ public final class DatabaseBatch {
   private final DatabaseStore store;
   private final BatchApplier applier;
   private final WorkingCopies copies;
+  private final LeaseKeeper keeper;
 
   /**
    * @param workDirectory where database copies are kept between batches (Lambda: under /tmp)
@@ -37,6 +43,17 @@ public final class DatabaseBatch {
     this.store = store;
     this.applier = applier;
     this.copies = new WorkingCopies(workDirectory);
+    this.keeper = new LeaseKeeper(lock);
+  }
+
+  /** Step 3 on the open working copy: what a batch does to the database. */
+  @FunctionalInterface
+  public interface ApplyStep {
+    /**
+     * @param connection the working copy, in auto-commit mode; leave it so
+     * @return the new database version (the version before plus one) and the replies
+     */
+    AppliedBatch apply(Connection connection) throws SQLException;
   }
 
   /**
@@ -46,18 +63,30 @@ public final class DatabaseBatch {
    * @param lockWaitBudget the longest time to wait for the database's lock
    * @return the applied batch; its replies may be sent, the file holding them is published
    * @throws io.sqlq.core.lock.LockTimeoutException when the lock stayed held (retryable)
+   * @throws io.sqlq.core.lock.LockLostException when the lease was lost while the batch ran
+   *     (retryable)
    * @throws io.sqlq.core.store.PublishConflictException when another writer published first
    *     (retryable)
    * @throws io.sqlq.core.aws.AwsCallFailedException when S3 or EC2 failed
    * @throws BatchAbortedException when SQLite failed in a way that ends the batch (retryable)
    */
   public AppliedBatch run(String db, List<Request> requests, Duration lockWaitBudget) {
+    return run(db, lockWaitBudget, connection -> applier.apply(connection, requests));
+  }
+
+  /**
+   * Steps 2 to 5 with {@code step} as step 3: the batch of the queue, or one maintenance
+   * statement of {@code sqlq exec} under the same lock, lease keeper and conditional publish.
+   * Throws as {@link #run(String, List, Duration)} does.
+   */
+  public AppliedBatch run(String db, Duration lockWaitBudget, ApplyStep step) {
     Lease lease = lock.acquire(db, lockWaitBudget);
     RuntimeException failure = null;
-    try {
+    try (LeaseKeeper.Kept kept = keeper.keep(lease)) {
       Path file = copies.path(db);
       String baseEtag = fetch(db, file);
-      AppliedBatch batch = apply(db, file, requests);
+      AppliedBatch batch = apply(db, file, step);
+      kept.checkHeld();
       String etag = store.publish(db, file, baseEtag, batch.version());
       copies.remember(db, etag);
       return batch;
@@ -83,10 +112,10 @@ public final class DatabaseBatch {
     };
   }
 
-  /** Step 3: one transaction on the working copy. */
-  private AppliedBatch apply(String db, Path file, List<Request> requests) {
+  /** Step 3 on the working copy. */
+  private AppliedBatch apply(String db, Path file, ApplyStep step) {
     try (Connection connection = open(file)) {
-      return applier.apply(connection, requests);
+      return step.apply(connection);
     } catch (SQLException e) {
       throw new BatchAbortedException(db, "SQLite: " + e.getMessage(), e);
     }

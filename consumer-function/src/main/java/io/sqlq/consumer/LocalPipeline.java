@@ -4,6 +4,8 @@ import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.local.MotoServer;
 import io.sqlq.core.local.StackProvisioner;
+import io.sqlq.core.lock.LockReaper;
+import io.sqlq.core.lock.ReapReport;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +21,13 @@ import org.slf4j.LoggerFactory;
  * one {@code AWS_ENDPOINT_URL} names), the stack's resources provisioned idempotently
  * ({@link StackProvisioner}), and consumer pollers driving {@link ConsumerHandler} the way
  * Lambda would. Each poller has its own handler and working directory, as each Lambda
- * execution environment has its own {@code /tmp}.
+ * execution environment has its own {@code /tmp}. The lease of the consumers' locks is the
+ * function timeout, as the CDK stack sets {@code SQLQ_LEASE_MS}, and a {@link LockReaper} runs
+ * on a schedule as the reaper Lambda does, with a shorter period and grace suited to one machine
+ * (no clock skew to cover, and a local run should not wait half a minute for a dead lock).
  *
- * <p>{@link #close()} stops the pollers, then the emulator if this pipeline started it.
+ * <p>{@link #close()} stops the reaper and the pollers, then the emulator if this pipeline
+ * started it.
  */
 public final class LocalPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalPipeline.class);
@@ -32,10 +38,16 @@ public final class LocalPipeline implements AutoCloseable {
    * @param functionTimeout the simulated consumer function timeout
    * @param visibilityTimeout the request queue's visibility timeout; above functionTimeout
    * @param endpoint an already running emulator to use, or null to start {@code moto_server}
+   * @param reaperPeriod how often the lock reaper runs
+   * @param reaperGrace how long past its lease the reaper leaves a lock alone
    */
   public record Options(String stackName, int pollers, Duration functionTimeout, Duration visibilityTimeout,
-      URI endpoint) {
+      URI endpoint, Duration reaperPeriod, Duration reaperGrace) {
     public Options {
+      if (reaperPeriod.isNegative() || reaperPeriod.isZero() || reaperGrace.isNegative()) {
+        throw new IllegalArgumentException("the reaper period must be positive and its grace not negative: "
+            + reaperPeriod.toMillis() + " ms, " + reaperGrace.toMillis() + " ms");
+      }
       if (pollers < 1) {
         throw new IllegalArgumentException("pollers must be at least 1: " + pollers);
       }
@@ -50,9 +62,15 @@ public final class LocalPipeline implements AutoCloseable {
     /** Default request queue visibility timeout: 30,000 ms, above the function timeout. */
     public static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Options with the default function and visibility timeouts. */
+    /** Default local reaper period: 1,000 ms (the reaper Lambda's schedule is at best once a minute). */
+    public static final Duration REAPER_PERIOD = Duration.ofSeconds(1);
+    /** Default local reaper grace: 1,000 ms (the reaper Lambda's default is 30,000 ms). */
+    public static final Duration REAPER_GRACE = Duration.ofSeconds(1);
+
+    /** Options with the default function and visibility timeouts and the default local reaper. */
     public static Options of(String stackName, int pollers, URI endpoint) {
-      return new Options(stackName, pollers, FUNCTION_TIMEOUT, VISIBILITY_TIMEOUT, endpoint);
+      return new Options(stackName, pollers, FUNCTION_TIMEOUT, VISIBILITY_TIMEOUT, endpoint, REAPER_PERIOD,
+          REAPER_GRACE);
     }
   }
 
@@ -60,11 +78,13 @@ public final class LocalPipeline implements AutoCloseable {
   private final SqlqConfig config;
   private final AwsClients clients;
   private final List<LocalEventSourcePoller> pollers = new ArrayList<>();
+  private final ScheduledReaper reaper;
 
-  private LocalPipeline(MotoServer moto, SqlqConfig config, AwsClients clients) {
+  private LocalPipeline(MotoServer moto, SqlqConfig config, AwsClients clients, ScheduledReaper reaper) {
     this.moto = moto;
     this.config = config;
     this.clients = clients;
+    this.reaper = reaper;
   }
 
   /**
@@ -82,10 +102,13 @@ public final class LocalPipeline implements AutoCloseable {
       AwsClients provisioning = new AwsClients(AwsClients.EMULATOR_REGION, endpoint);
       SqlqConfig config;
       try (provisioning; var s3 = provisioning.s3(); var sqs = provisioning.sqs(); var ec2 = provisioning.ec2()) {
-        config = new StackProvisioner(s3, sqs, ec2).provision(options.stackName(), options.visibilityTimeout());
+        config = withLease(new StackProvisioner(s3, sqs, ec2).provision(options.stackName(),
+            options.visibilityTimeout()), options.functionTimeout());
       }
       clients = new AwsClients(config);
-      LocalPipeline pipeline = new LocalPipeline(moto, config, clients);
+      LocalPipeline pipeline = new LocalPipeline(moto, config, clients, new ScheduledReaper(
+          new LockReaper(clients.ec2(), config.lockVpcId(), options.reaperGrace(), Clock.systemUTC()),
+          options.reaperPeriod()));
       Path work = Files.createTempDirectory("sqlq-consumer-");
       for (int i = 0; i < options.pollers(); i++) {
         var components = ConsumerComponents.of(config, clients, work.resolve("poller-" + i), Clock.systemUTC());
@@ -105,7 +128,13 @@ public final class LocalPipeline implements AutoCloseable {
     }
   }
 
-  /** The stack's configuration (endpoint, bucket, queue URLs, lock VPC). */
+  /** {@code config} with the lease set to the function timeout, as the CDK stack sets {@code SQLQ_LEASE_MS}. */
+  private static SqlqConfig withLease(SqlqConfig c, Duration lease) {
+    return new SqlqConfig(c.region(), c.endpoint(), c.bucket(), c.keyPrefix(), c.requestQueueUrl(), c.replyQueueUrl(),
+        c.deadLetterQueueUrl(), c.lockVpcId(), lease, c.lockWaitBudget());
+  }
+
+  /** The stack's configuration (endpoint, bucket, queue URLs, lock VPC, lease). */
   public SqlqConfig config() {
     return config;
   }
@@ -125,8 +154,14 @@ public final class LocalPipeline implements AutoCloseable {
     return pollers.stream().mapToLong(LocalEventSourcePoller::failedRecords).sum();
   }
 
+  /** The sum of the reports of every reaper run so far. */
+  public ReapReport reaped() {
+    return reaper.total();
+  }
+
   @Override
   public void close() {
+    reaper.close();
     pollers.forEach(LocalEventSourcePoller::close);
     closeQuietly(clients, moto);
   }

@@ -1,0 +1,240 @@
+package io.sqlq.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.sqlq.core.lock.DatabaseLock;
+import io.sqlq.core.lock.InMemoryLock;
+import io.sqlq.core.lock.Lease;
+import io.sqlq.core.lock.LockLostException;
+import io.sqlq.core.protocol.MessageContext;
+import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.store.DatabaseStore;
+import io.sqlq.core.store.InMemoryDatabaseStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lease around a batch: the wait budget rule, a held lock failing its records, the lease
+ * keeper extending a long batch, a lost lease stopping the batch before it publishes, and
+ * {@code sqlq exec}'s maintenance step under the same lock.
+ */
+class DatabaseBatchLeaseTest {
+  private static final Duration SHORT_LEASE = Duration.ofMillis(300);
+  private final WireCodec codec = new WireCodec();
+  private final Clock clock = Clock.systemUTC();
+  private final DatabaseStore store = new InMemoryDatabaseStore();
+
+  @TempDir Path work;
+
+  private List<Request> requests(String db, String... sql) {
+    StringBuilder body = new StringBuilder("{\"requests\":[");
+    for (int i = 0; i < sql.length; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"sql\":\"").append(sql[i]).append("\"}");
+    }
+    return codec.decodeRequests(body.append("]}").toString(), new MessageContext("m", db, null, "http://replies"));
+  }
+
+  @Test
+  void lockWaitBudget_isTheConfiguredBudgetButAtMostHalfTheRemainingTime() {
+    Duration configured = Duration.ofSeconds(20);
+
+    assertThat(ConsumerHandler.lockWaitBudget(configured, context(60_000))).isEqualTo(configured);
+    assertThat(ConsumerHandler.lockWaitBudget(configured, context(10_000))).isEqualTo(Duration.ofSeconds(5));
+    assertThat(ConsumerHandler.lockWaitBudget(configured, context(0))).isEqualTo(Duration.ZERO);
+    assertThat(ConsumerHandler.lockWaitBudget(configured, null)).isEqualTo(configured);
+  }
+
+  @Test
+  void aLockHeldPastTheBudget_failsThatDatabasesRecordsForRedeliveryAndAppliesTheOthers() {
+    InMemoryLock lock = new InMemoryLock(Duration.ofMinutes(1), clock);
+    lock.acquire("busy", Duration.ZERO);
+    var batch = new DatabaseBatch(lock, store, new BatchApplier(codec, clock), work);
+    var sqs = new SendCountingSqs();
+    var handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
+        new DeadLetters(sqs, "http://dlq", clock), "http://replies", Duration.ofSeconds(20)));
+
+    SQSBatchResponse response = handler.handleRequest(event(
+        record("b1", "busy", "{\"sql\":\"SELECT 1\"}"), record("f1", "free", "{\"sql\":\"SELECT 2\"}"),
+        record("b2", "busy", "{\"sql\":\"SELECT 3\"}")), context(400));
+
+    assertThat(response.getBatchItemFailures()).extracting(BatchItemFailure::getItemIdentifier)
+        .containsExactly("b1", "b2");
+    assertThat(store.fetch("free", null, work.resolve("free-check.sqlite")))
+        .isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
+    assertThat(store.fetch("busy", null, work.resolve("busy-check.sqlite")))
+        .isInstanceOf(DatabaseStore.Fetched.Missing.class);
+  }
+
+  @Test
+  void aBatchRunningForSeveralLeases_hasItsLeaseExtendedAboutEveryThirdOfALease() {
+    var lock = new CountingLock(new InMemoryLock(SHORT_LEASE, clock));
+    var batch = new DatabaseBatch(lock, store, new BatchApplier(codec, clock), work);
+    List<Request> requests = requests("slow", "CREATE TABLE t(v)");
+
+    AppliedBatch applied = batch.run("slow", Duration.ZERO, connection -> {
+      sleep(SHORT_LEASE.multipliedBy(3).toMillis());
+      return new BatchApplier(codec, clock).apply(connection, requests);
+    });
+
+    System.out.println("extensions during a batch of 3 leases: " + lock.extensions.get());
+    assertThat(applied.version()).isEqualTo(1);
+    assertThat(lock.extensions.get()).as("about 9 expected; fewer only on a starved machine").isBetween(3, 10);
+    assertThat(lock.released.get()).isEqualTo(1);
+    int afterRelease = lock.extensions.get();
+    sleep(SHORT_LEASE.toMillis());
+    assertThat(lock.extensions.get()).as("no extension after the batch ended").isEqualTo(afterRelease);
+  }
+
+  @Test
+  void aBatchWhoseLockIsLostWhileItRuns_stopsBeforePublishingAndReleasesNothingOfOthers() {
+    var lock = new CountingLock(new InMemoryLock(SHORT_LEASE, clock));
+    lock.loseOnExtend = true;
+    var batch = new DatabaseBatch(lock, store, new BatchApplier(codec, clock), work);
+    List<Request> requests = requests("lost", "CREATE TABLE t(v)");
+
+    assertThatThrownBy(() -> batch.run("lost", Duration.ZERO, connection -> {
+      sleep(SHORT_LEASE.toMillis());
+      return new BatchApplier(codec, clock).apply(connection, requests);
+    })).isInstanceOfSatisfying(LockLostException.class, e -> {
+      assertThat(e.db()).isEqualTo("lost");
+      assertThat(e.retryable()).isTrue();
+    });
+
+    assertThat(store.fetch("lost", null, work.resolve("check.sqlite"))).isInstanceOf(DatabaseStore.Fetched.Missing.class);
+    assertThat(lock.released.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aMaintenanceStatement_runsOutsideATransactionUnderTheLockAndPublishesTheNextVersion() throws Exception {
+    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
+        new BatchApplier(codec, clock), work);
+    batch.run("main", requests("main", "CREATE TABLE t(v)", "INSERT INTO t VALUES (1)"), Duration.ZERO);
+    Request vacuum = new Request("exec-1", "main", List.of(Statement.of("VACUUM")), null);
+
+    AppliedBatch applied = batch.run("main", Duration.ZERO, new MaintenanceStatement(vacuum, codec, clock));
+
+    assertThat(applied.version()).isEqualTo(2);
+    assertThat(applied.requests().get(0).reply().ok()).isTrue();
+    Path published = work.resolve("published.sqlite");
+    store.fetch("main", null, published);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + published);
+        var rs = c.createStatement().executeQuery("SELECT (SELECT count(*) FROM t), (SELECT value FROM _sqlq_meta)")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(1);
+      assertThat(rs.getLong(2)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aFailingMaintenanceStatement_publishesNothing() {
+    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
+        new BatchApplier(codec, clock), work);
+    batch.run("main", requests("main", "CREATE TABLE t(v)"), Duration.ZERO);
+    Request bad = new Request("exec-2", "main", List.of(Statement.of("DROP TABLE nope")), null);
+
+    assertThatThrownBy(() -> batch.run("main", Duration.ZERO, new MaintenanceStatement(bad, codec, clock)))
+        .isInstanceOfSatisfying(MaintenanceFailedException.class, e -> {
+          assertThat(e.error().message()).contains("no such table");
+          assertThat(e.retryable()).isFalse();
+        });
+    assertThat(store.fetch("main", null, work.resolve("v.sqlite"))).isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
+    assertThat(batch.run("main", requests("main", "SELECT 1"), Duration.ZERO).version()).isEqualTo(2);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static LocalContext context(int remainingMs) {
+    return new LocalContext("test", Instant.now().plusMillis(remainingMs), Clock.systemUTC(), 128);
+  }
+
+  private static SQSEvent event(SQSEvent.SQSMessage... records) {
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(records));
+    return event;
+  }
+
+  private static SQSEvent.SQSMessage record(String messageId, String group, String body) {
+    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+    m.setMessageId(messageId);
+    m.setBody(body);
+    m.setAttributes(Map.of("MessageGroupId", group));
+    m.setMessageAttributes(Map.of());
+    return m;
+  }
+
+  /** Counts extensions and releases; can make every extension find the lock lost. */
+  private static final class CountingLock implements DatabaseLock {
+    private final DatabaseLock delegate;
+    final AtomicInteger extensions = new AtomicInteger();
+    final AtomicInteger released = new AtomicInteger();
+    volatile boolean loseOnExtend;
+
+    CountingLock(DatabaseLock delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Lease acquire(String db, Duration waitBudget) {
+      return delegate.acquire(db, waitBudget);
+    }
+
+    @Override
+    public Lease extend(Lease lease) {
+      extensions.incrementAndGet();
+      if (loseOnExtend) {
+        throw new LockLostException(lease.db(), lease.lockId());
+      }
+      return delegate.extend(lease);
+    }
+
+    @Override
+    public void release(Lease lease) {
+      released.incrementAndGet();
+      delegate.release(lease);
+    }
+
+    @Override
+    public Duration leaseLength() {
+      return delegate.leaseLength();
+    }
+  }
+
+  /** Accepts every send. */
+  private static final class SendCountingSqs implements software.amazon.awssdk.services.sqs.SqsClient {
+    @Override
+    public software.amazon.awssdk.services.sqs.model.SendMessageResponse sendMessage(
+        software.amazon.awssdk.services.sqs.model.SendMessageRequest request) {
+      return software.amazon.awssdk.services.sqs.model.SendMessageResponse.builder().messageId("x").build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "sqs";
+    }
+
+    @Override
+    public void close() {}
+  }
+}
