@@ -1,0 +1,43 @@
+package io.sqlq.reaper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sqlq.core.ConfigurationException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReaperConfigTest {
+  @Test
+  void aCompleteEnvironment_isReadWithTheDefaultGraceOf30Seconds() {
+    ReaperConfig config = ReaperConfig.fromEnvironment(Map.of("AWS_REGION", "eu-west-1", "SQLQ_LOCK_VPC_ID", "vpc-1"));
+
+    assertThat(config).isEqualTo(new ReaperConfig("eu-west-1", null, "vpc-1", Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void endpointAndGrace_areReadWhenSet() {
+    ReaperConfig config = ReaperConfig.fromEnvironment(Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1",
+        "AWS_ENDPOINT_URL", "http://127.0.0.1:5000", "SQLQ_REAPER_GRACE_MS", "0"));
+
+    assertThat(config.endpoint()).isEqualTo(URI.create("http://127.0.0.1:5000"));
+    assertThat(config.grace()).isZero();
+  }
+
+  @Test
+  void missingVariables_areAllNamed() {
+    assertThatThrownBy(() -> ReaperConfig.fromEnvironment(Map.of()))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("AWS_REGION, SQLQ_LOCK_VPC_ID");
+  }
+
+  @Test
+  void aNegativeOrNonNumericGrace_isRefusedWithItsValue() {
+    for (String bad : new String[] {"-1", "30s"}) {
+      assertThatThrownBy(() -> ReaperConfig.fromEnvironment(
+          Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_REAPER_GRACE_MS", bad)))
+          .isInstanceOf(ConfigurationException.class).hasMessageContaining("'" + bad + "'");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.sqlq.reaper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.local.MotoServer;
+import io.sqlq.core.lock.Lease;
+import io.sqlq.core.lock.LockReaper;
+import io.sqlq.core.lock.SecurityGroupLock;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+
+/** The handler on moto_server: one scheduled event deletes the expired lock and keeps the live one. */
+class ReaperHandlerMotoTest {
+  private static MotoServer moto;
+  private static AwsClients clients;
+  private static Ec2Client ec2;
+
+  @BeforeAll
+  static void start() {
+    moto = MotoServer.start();
+    clients = new AwsClients(AwsClients.EMULATOR_REGION, moto.endpoint());
+    ec2 = clients.ec2();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (moto != null) {
+      ec2.close();
+      clients.close();
+      moto.close();
+    }
+  }
+
+  @Test
+  void aScheduledEvent_deletesTheExpiredLockKeepsTheLiveOneAndReturnsTheReportAsOneJsonLine() {
+    String vpc = ec2.createVpc(b -> b.cidrBlock("10.99.0.0/16")).vpc().vpcId();
+    Duration lease = Duration.ofSeconds(60);
+    Lease dead = new SecurityGroupLock(ec2, vpc, lease, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2)))
+        .acquire("dead", Duration.ZERO);
+    Lease live = new SecurityGroupLock(ec2, vpc, lease, Clock.systemUTC()).acquire("live", Duration.ZERO);
+    var handler = new ReaperHandler(new LockReaper(ec2, vpc, Duration.ofSeconds(30), Clock.systemUTC()));
+
+    String report = handler.handleRequest(new ScheduledEvent(), null);
+
+    System.out.println("reaper report (handler, one dead and one live lock): " + report);
+    assertThat(report).isEqualTo("{\"seen\":2,\"expired\":1,\"deleted\":1,\"errors\":0}");
+    assertThat(ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("vpc-id").values(vpc).build(),
+        Filter.builder().name("tag-key").values("sqlq:lock").build())).securityGroups())
+        .extracting(g -> g.groupId()).containsExactly(live.lockId()).doesNotContain(dead.lockId());
+  }
+}
