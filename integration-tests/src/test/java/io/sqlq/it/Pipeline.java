@@ -26,19 +26,24 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code @RegisterExtension static final Pipeline pipeline = new Pipeline(1);}.
  */
 final class Pipeline implements BeforeAllCallback, AfterAllCallback {
-  private final int pollers;
+  private final LocalPipeline.Options options;
   LocalPipeline local;
   SqsClient sqs;
   private final List<AutoCloseable> owned = new ArrayList<>();
 
   /** A pipeline with {@code pollers} consumer pollers. */
   Pipeline(int pollers) {
-    this.pollers = pollers;
+    this(LocalPipeline.Options.of("sqlq", pollers, null));
+  }
+
+  /** A pipeline with these options (function timeout, reaper period and grace...). */
+  Pipeline(LocalPipeline.Options options) {
+    this.options = options;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    local = LocalPipeline.start(LocalPipeline.Options.of("sqlq", pollers, null));
+    local = LocalPipeline.start(options);
     sqs = local.clients().sqs();
   }
 
