@@ -57,6 +57,25 @@ class MainTest {
   }
 
   @Test
+  void execAndLocksWithoutAStackConfigurationNameTheMissingVariables() {
+    for (String[] args : new String[][] {{"exec", "--db", "main", "VACUUM"}, {"locks", "list"}, {"locks", "reap"}}) {
+      int code = run(args);
+
+      assertThat(code).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(err.toString()).startsWith("sqlq: missing environment variables: ").contains("SQLQ_LOCK_VPC_ID");
+      err.getBuffer().setLength(0);
+    }
+  }
+
+  @Test
+  void execRefusesABadDatabaseNameBeforeReadingTheConfiguration() {
+    int code = run("exec", "--db", "../x", "VACUUM");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: invalid database name '../x'");
+  }
+
+  @Test
   void parametersWithAScriptFileAreRefusedRatherThanIgnored(@TempDir Path dir) throws Exception {
     Path script = java.nio.file.Files.writeString(dir.resolve("s.sql"), "SELECT ?;");
 
