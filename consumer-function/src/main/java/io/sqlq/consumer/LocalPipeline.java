@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * ({@link StackProvisioner}), and consumer pollers driving {@link ConsumerHandler} the way
  * Lambda would. Each poller has its own handler and working directory, as each Lambda
  * execution environment has its own {@code /tmp}; their receive calls take turns
- * ({@link SerialReceives}: a moto gap would otherwise hand one message group to two pollers). The lease of the consumers' locks is the
- * function timeout, as the CDK stack sets {@code SQLQ_LEASE_MS}, and a {@link LockReaper} runs
- * on a schedule as the reaper Lambda does, with a shorter period and grace suited to one machine
- * (no clock skew to cover, and a local run should not wait half a minute for a dead lock).
+ * ({@link SerialReceives}: a moto gap would otherwise hand one message group to two pollers).
+ * The lease of the consumers' locks is the function timeout, as the CDK stack sets
+ * {@code SQLQ_LEASE_MS}, and a {@link LockReaper} runs on a schedule as the reaper Lambda does,
+ * with a shorter period and grace suited to one machine (no clock skew to cover, and a local
+ * run should not wait half a minute for a dead lock).
  *
  * <p>{@link #close()} stops the reaper and the pollers, then the emulator if this pipeline
  * started it.
@@ -111,7 +112,7 @@ public final class LocalPipeline implements AutoCloseable {
           new LockReaper(clients.ec2(), config.lockVpcId(), options.reaperGrace(), Clock.systemUTC()),
           options.reaperPeriod()));
       Path work = Files.createTempDirectory("sqlq-consumer-");
-      var receives = new SerialReceives(clients.sqs());
+      var receives = SerialReceives.of(clients.sqs());
       for (int i = 0; i < options.pollers(); i++) {
         var components = ConsumerComponents.of(config, clients, work.resolve("poller-" + i), Clock.systemUTC());
         var poller = new LocalEventSourcePoller(receives, config.requestQueueUrl(),

@@ -1,55 +1,49 @@
 package io.sqlq.consumer;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
-import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
- * The SQS client of the local pollers when there are several: lets one ReceiveMessage at a time
- * reach the emulator. moto 5.2 decides which FIFO message groups are in flight once, when a
- * receive call starts, and keeps that answer through a long poll (moto/sqs/models.py,
- * {@code receive_message}), so two pollers long-polling at once can both take messages of one
- * message group and apply them out of order; measured: 3 pollers applied a client's bundle
- * after the one it sent next. SQS itself returns no further message of a group while one is in
- * flight (Amazon SQS Developer Guide, "FIFO queue message grouping"). With receives one at a time
- * each receive sees the groups the previous one took. Batches are still applied concurrently;
- * only the receive calls wait for each other (at most the long-poll wait, 1 s locally).
- *
- * <p>Only {@code receiveMessage} and {@code deleteMessageBatch}, which the poller uses, are
- * delegated; share one instance among the pollers of one queue.
+ * The SQS client of the local pollers: lets one ReceiveMessage at a time reach the emulator.
+ * moto 5.2 decides which FIFO message groups are in flight once, when a receive call starts, and
+ * keeps that answer through a long poll (moto/sqs/models.py, {@code receive_message}), so two
+ * pollers long-polling at once can both take messages of one message group and apply them out of
+ * order; seen in ContentionIT: with 3 pollers a client's bundle was applied after the one it sent
+ * next. SQS itself returns no further message of a group while one is in flight (Amazon SQS
+ * Developer Guide, "FIFO queue message grouping"). With receives one at a time each receive sees
+ * the groups the previous one took. Batches are still applied concurrently; only the receive
+ * calls wait for each other (at most one long-poll wait each, 1 s locally).
  */
-public final class SerialReceives implements SqsClient {
-  private final SqsClient delegate;
-  private final ReentrantLock receiving = new ReentrantLock(true);
+public final class SerialReceives {
+  private SerialReceives() {}
 
-  public SerialReceives(SqsClient delegate) {
-    this.delegate = delegate;
+  /**
+   * A client that passes every call to {@code delegate}, holding one lock, shared by all calls
+   * of the returned client, around each {@code receiveMessage}. Share one among the pollers of
+   * a queue; closing it leaves {@code delegate} open.
+   */
+  public static SqsClient of(SqsClient delegate) {
+    ReentrantLock receiving = new ReentrantLock(true);
+    return (SqsClient) Proxy.newProxyInstance(SqsClient.class.getClassLoader(), new Class<?>[] {SqsClient.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("close")) {
+            return null;
+          }
+          boolean receive = method.getName().equals("receiveMessage");
+          if (receive) {
+            receiving.lock();
+          }
+          try {
+            return method.invoke(delegate, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          } finally {
+            if (receive) {
+              receiving.unlock();
+            }
+          }
+        });
   }
-
-  @Override
-  public ReceiveMessageResponse receiveMessage(ReceiveMessageRequest request) {
-    receiving.lock();
-    try {
-      return delegate.receiveMessage(request);
-    } finally {
-      receiving.unlock();
-    }
-  }
-
-  @Override
-  public DeleteMessageBatchResponse deleteMessageBatch(DeleteMessageBatchRequest request) {
-    return delegate.deleteMessageBatch(request);
-  }
-
-  @Override
-  public String serviceName() {
-    return delegate.serviceName();
-  }
-
-  /** Leaves the delegate open: its owner closes it. */
-  @Override
-  public void close() {}
 }

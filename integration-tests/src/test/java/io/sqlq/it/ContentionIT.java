@@ -157,7 +157,7 @@ class ContentionIT {
     WireCodec codec = new WireCodec();
     Clock clock = Clock.systemUTC();
     List<LocalEventSourcePoller> pollers = new ArrayList<>();
-    var receives = new SerialReceives(clients.sqs());
+    var receives = SerialReceives.of(clients.sqs());
     for (int i = 0; i < POLLERS; i++) {
       var sqs = clients.sqs();
       var batch = new DatabaseBatch(lock, new S3DatabaseStore(clients.s3(), config), new BatchApplier(codec, clock),
