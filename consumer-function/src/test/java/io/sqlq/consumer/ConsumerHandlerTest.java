@@ -36,12 +36,13 @@ class ConsumerHandlerTest {
   private final WireCodec codec = new WireCodec();
   private final RecordingSqs sqs = new RecordingSqs();
   private final CountingStore store = new CountingStore(new InMemoryDatabaseStore());
+  private final InMemoryLock lock = new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC());
   private ConsumerHandler handler;
 
   @BeforeEach
   void build(@TempDir Path work) {
     Clock clock = Clock.systemUTC();
-    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
+    var batch = new DatabaseBatch(lock, store,
         new BatchApplier(codec, clock), work);
     handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
@@ -92,6 +93,21 @@ class ConsumerHandlerTest {
         record("b1", "busy", "{\"id\":\"b1\",\"sql\":\"SELECT 1\"}"),
         record("f1", "free", "{\"id\":\"f1\",\"sql\":\"SELECT 2\"}"),
         record("b2", "busy", "{\"id\":\"b2\",\"sql\":\"SELECT 3\"}")), null);
+
+    assertThat(response.getBatchItemFailures()).extracting(BatchItemFailure::getItemIdentifier)
+        .containsExactly("b1", "b2");
+    assertThat(lastReplies()).extracting(Reply::id).containsExactly("f1");
+  }
+
+  @Test
+  void aLockHeldPastTheWaitBudgetFailsThatDatabasesRecordsForRedeliveryAndAppliesTheOthers() {
+    lock.acquire("busy", Duration.ZERO);
+
+    SQSBatchResponse response = handler.handleRequest(event(
+        record("b1", "busy", "{\"id\":\"b1\",\"sql\":\"SELECT 1\"}"),
+        record("f1", "free", "{\"id\":\"f1\",\"sql\":\"SELECT 2\"}"),
+        record("b2", "busy", "{\"id\":\"b2\",\"sql\":\"SELECT 3\"}")),
+        new LocalContext("test", java.time.Instant.now().plusMillis(400), Clock.systemUTC(), 128));
 
     assertThat(response.getBatchItemFailures()).extracting(BatchItemFailure::getItemIdentifier)
         .containsExactly("b1", "b2");

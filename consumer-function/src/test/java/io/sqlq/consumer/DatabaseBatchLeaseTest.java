@@ -3,9 +3,6 @@ package io.sqlq.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.lock.Lease;
@@ -23,13 +20,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The lease around a batch: the wait budget rule, a held lock failing its records, the lease
+ * The lease around a batch: the wait budget rule, the lease
  * keeper extending a long batch, a lost lease stopping the batch before it publishes, and
  * {@code sqlq exec}'s maintenance step under the same lock.
  */
@@ -57,27 +53,6 @@ class DatabaseBatchLeaseTest {
     assertThat(ConsumerHandler.lockWaitBudget(configured, context(10_000))).isEqualTo(Duration.ofSeconds(5));
     assertThat(ConsumerHandler.lockWaitBudget(configured, context(0))).isEqualTo(Duration.ZERO);
     assertThat(ConsumerHandler.lockWaitBudget(configured, null)).isEqualTo(configured);
-  }
-
-  @Test
-  void aLockHeldPastTheBudget_failsThatDatabasesRecordsForRedeliveryAndAppliesTheOthers() {
-    InMemoryLock lock = new InMemoryLock(Duration.ofMinutes(1), clock);
-    lock.acquire("busy", Duration.ZERO);
-    var batch = new DatabaseBatch(lock, store, new BatchApplier(codec, clock), work);
-    var sqs = new SendCountingSqs();
-    var handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
-        new DeadLetters(sqs, "http://dlq", clock), "http://replies", Duration.ofSeconds(20)));
-
-    SQSBatchResponse response = handler.handleRequest(event(
-        record("b1", "busy", "{\"sql\":\"SELECT 1\"}"), record("f1", "free", "{\"sql\":\"SELECT 2\"}"),
-        record("b2", "busy", "{\"sql\":\"SELECT 3\"}")), context(400));
-
-    assertThat(response.getBatchItemFailures()).extracting(BatchItemFailure::getItemIdentifier)
-        .containsExactly("b1", "b2");
-    assertThat(store.fetch("free", null, work.resolve("free-check.sqlite")))
-        .isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
-    assertThat(store.fetch("busy", null, work.resolve("busy-check.sqlite")))
-        .isInstanceOf(DatabaseStore.Fetched.Missing.class);
   }
 
   @Test
@@ -169,21 +144,6 @@ class DatabaseBatchLeaseTest {
     return new LocalContext("test", Instant.now().plusMillis(remainingMs), Clock.systemUTC(), 128);
   }
 
-  private static SQSEvent event(SQSEvent.SQSMessage... records) {
-    SQSEvent event = new SQSEvent();
-    event.setRecords(List.of(records));
-    return event;
-  }
-
-  private static SQSEvent.SQSMessage record(String messageId, String group, String body) {
-    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-    m.setMessageId(messageId);
-    m.setBody(body);
-    m.setAttributes(Map.of("MessageGroupId", group));
-    m.setMessageAttributes(Map.of());
-    return m;
-  }
-
   /** Counts extensions and releases; can make every extension find the lock lost. */
   private static final class CountingLock implements DatabaseLock {
     private final DatabaseLock delegate;
@@ -219,22 +179,5 @@ class DatabaseBatchLeaseTest {
     public Duration leaseLength() {
       return delegate.leaseLength();
     }
-  }
-
-  /** Accepts every send. */
-  private static final class SendCountingSqs implements software.amazon.awssdk.services.sqs.SqsClient {
-    @Override
-    public software.amazon.awssdk.services.sqs.model.SendMessageResponse sendMessage(
-        software.amazon.awssdk.services.sqs.model.SendMessageRequest request) {
-      return software.amazon.awssdk.services.sqs.model.SendMessageResponse.builder().messageId("x").build();
-    }
-
-    @Override
-    public String serviceName() {
-      return "sqs";
-    }
-
-    @Override
-    public void close() {}
   }
 }
