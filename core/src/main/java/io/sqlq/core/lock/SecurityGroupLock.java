@@ -46,8 +46,9 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * {@code group-id}, {@code vpc-id}, {@code tag:sqlq:holder}) that the group still exists and
  * still carries this holder, then overwrites {@code sqlq:expires-at} with CreateTags (which
  * replaces the value of an existing key: Amazon EC2 API Reference, CreateTags). The check is
- * needed because CreateTags on a deleted group does not fail on every EC2 API (moto stores the tag
- * and answers 200). Between the check and the tag the reaper could delete the group; that race is
+ * what proves the group is still this holder's lock in the lock VPC: CreateTags by id checks only
+ * that the id exists (on a deleted group moto answers {@code InvalidGroup.NotFound}, which is a
+ * lost lock too). Between the check and the tag the reaper could delete the group; that race is
  * harmless: the reaper deletes only groups past {@code expires-at} plus its grace, while a holder
  * extends every third of its lease, so a live holder is two thirds of a lease plus the grace away
  * from it; a tag that lands after the deletion lands on an id no new holder can have (a re-taken
