@@ -74,12 +74,9 @@ final class LeaseKeeper {
       }
     }
 
-    /** The lease as last extended. */
-    synchronized Lease lease() {
-      return lease;
-    }
-
     /**
+     * Waits for an extension in progress, so its outcome counts.
+     *
      * @throws LockLostException when an extension found the lock gone or re-taken
      */
     synchronized void checkHeld() {
