@@ -1,6 +1,9 @@
 package io.sqlq.core.lock;
 
 import io.sqlq.core.DatabaseName;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.sqlq.core.aws.AwsCallFailedException;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +88,14 @@ public final class SecurityGroupLock implements DatabaseLock {
   static final String DUPLICATE = "InvalidGroup.Duplicate";
   /** EC2 error code of DeleteSecurityGroup when the group does not exist: already released. */
   static final String NOT_FOUND = "InvalidGroup.NotFound";
+
+  /** DeleteSecurityGroup attempts in all while a live lease's group answers NotFound. */
+  static final int RELEASE_ATTEMPTS = 4;
+  private static final RetryConfig RELEASE_RETRY = RetryConfig.custom()
+      .maxAttempts(RELEASE_ATTEMPTS)
+      .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(250), 2.0))
+      .retryOnException(e -> e instanceof Ec2Exception ec2Error && NOT_FOUND.equals(errorCode(ec2Error)))
+      .build();
 
   private final Ec2Client ec2;
   private final String lockVpcId;
@@ -181,12 +192,27 @@ public final class SecurityGroupLock implements DatabaseLock {
     }
   }
 
-  /** {@inheritDoc} Deletes the lease's group by id; {@code InvalidGroup.NotFound} counts as released. */
+  /**
+   * {@inheritDoc} Deletes the lease's group by id; {@code InvalidGroup.NotFound} counts as released.
+   *
+   * <p>While the lease has not ended, {@code InvalidGroup.NotFound} cannot be the reaper's doing,
+   * and EC2 names exactly this answer for a group used right after CreateSecurityGroup (Amazon EC2
+   * Developer Guide, "Eventual consistency in the Amazon EC2 API"). Taking it for released would
+   * leave a group that still exists to the reaper, blocking the database for a lease plus the
+   * grace after a fast batch. So until {@code expiresAt}, the delete is tried
+   * {@value #RELEASE_ATTEMPTS} times in all, 250, 500 and 1,000 ms apart, before NotFound counts
+   * as released. After {@code expiresAt} one NotFound is enough.
+   */
   @Override
   public void release(Lease lease) {
     String operation = "EC2 DeleteSecurityGroup " + lease.lockId() + " (lock of " + lease.db() + ")";
+    Runnable delete = () -> ec2.deleteSecurityGroup(b -> b.groupId(lease.lockId()));
     try {
-      ec2.deleteSecurityGroup(b -> b.groupId(lease.lockId()));
+      if (clock.instant().isBefore(lease.expiresAt())) {
+        Retry.of("sqlq-release-" + lease.db(), RELEASE_RETRY).executeRunnable(delete);
+      } else {
+        delete.run();
+      }
     } catch (Ec2Exception e) {
       if (!NOT_FOUND.equals(errorCode(e))) {
         throw AwsCallFailedException.of(operation, e);

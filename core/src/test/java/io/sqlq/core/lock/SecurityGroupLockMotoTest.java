@@ -168,6 +168,18 @@ class SecurityGroupLockMotoTest extends DatabaseLockContract {
     }
   }
 
+  @Test
+  void releaseOfALiveLeaseAnsweredWithInvalidGroupNotFound_triesAgainBeforeCountingItReleased() {
+    try (var endpoint = new Ec2ErrorEndpoint(400, "InvalidGroup.NotFound")) {
+      var lock = new SecurityGroupLock(endpoint.ec2(), lockVpc, LEASE, clock());
+
+      lock.release(new Lease(db, "sg-0123456789abcdef0", "holder", clock().instant().plus(LEASE)));
+
+      assertThat(endpoint.requests()).as("EC2 may not see a group created a moment ago yet")
+          .isEqualTo(SecurityGroupLock.RELEASE_ATTEMPTS);
+    }
+  }
+
   private static Filter filter(String name, String value) {
     return Filter.builder().name(name).values(value).build();
   }
