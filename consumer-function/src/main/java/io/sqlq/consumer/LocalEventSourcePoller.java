@@ -44,6 +44,7 @@ public final class LocalEventSourcePoller implements AutoCloseable {
   private final Duration functionTimeout;
   private final int waitSeconds;
   private final Clock clock;
+  private final Faults faults;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong failedRecords = new AtomicLong();
@@ -53,15 +54,25 @@ public final class LocalEventSourcePoller implements AutoCloseable {
    * @param functionTimeout the simulated function timeout (Lambda's maximum is 900 s); keep it
    *     below the queue's visibility timeout
    * @param waitTime long-poll wait per receive, 0 to 20 s
+   * @param faults checked at {@link FaultPoint#AFTER_REPLIES}, after the handler returned and
+   *     before the records are deleted; a fault there leaves every record of the batch to come
+   *     back after its visibility timeout, as a crash of the event source would
    */
   public LocalEventSourcePoller(SqsClient sqs, String queueUrl, RequestHandler<SQSEvent, SQSBatchResponse> handler,
-      Duration functionTimeout, Duration waitTime, Clock clock) {
+      Duration functionTimeout, Duration waitTime, Clock clock, Faults faults) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.handler = handler;
     this.functionTimeout = functionTimeout;
     this.waitSeconds = (int) Math.min(20, Math.max(0, waitTime.toSeconds()));
     this.clock = clock;
+    this.faults = faults;
+  }
+
+  /** A poller without fault injection. */
+  public LocalEventSourcePoller(SqsClient sqs, String queueUrl, RequestHandler<SQSEvent, SQSBatchResponse> handler,
+      Duration functionTimeout, Duration waitTime, Clock clock) {
+    this(sqs, queueUrl, handler, functionTimeout, waitTime, clock, new Faults());
   }
 
   /** Starts polling on a daemon thread named {@code sqlq-poller}. */
@@ -93,6 +104,7 @@ public final class LocalEventSourcePoller implements AutoCloseable {
    *
    * @return the number of records received
    * @throws AwsCallFailedException when receiving or deleting failed
+   * @throws InjectedFaultException when a test armed {@link FaultPoint#AFTER_REPLIES}; nothing is deleted
    */
   public int pollOnce() {
     List<Message> messages;
@@ -112,6 +124,7 @@ public final class LocalEventSourcePoller implements AutoCloseable {
     Set<String> failed = invoke(event, messages);
     failedRecords.addAndGet(failed.size());
     batches.incrementAndGet();
+    faults.check(FaultPoint.AFTER_REPLIES);
     delete(messages, failed);
     return messages.size();
   }
