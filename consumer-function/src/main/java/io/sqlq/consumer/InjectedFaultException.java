@@ -9,21 +9,22 @@ import io.sqlq.core.SqlqException;
 public final class InjectedFaultException extends SqlqException {
   private static final long serialVersionUID = 1L;
   private final FaultPoint point;
-  private final int call;
+  private final int ordinal;
 
-  public InjectedFaultException(FaultPoint point, int call) {
-    super("injected fault at " + point + " (call " + call + ")");
+  /** @param ordinal how many faults {@code point} has fired, this one included */
+  public InjectedFaultException(FaultPoint point, int ordinal) {
+    super("injected fault #" + ordinal + " at " + point);
     this.point = point;
-    this.call = call;
+    this.ordinal = ordinal;
   }
 
   public FaultPoint point() {
     return point;
   }
 
-  /** Which call of the point (1-based) was failed. */
-  public int call() {
-    return call;
+  /** How many faults the point has fired, this one included. */
+  public int ordinal() {
+    return ordinal;
   }
 
   @Override

@@ -15,6 +15,7 @@ package io.sqlq.client;
  * @param messageId the SQS message id in the dead-letter queue
  * @param deduplicationId the message's {@code MessageDeduplicationId}
  * @param sequenceNumber the FIFO {@code SequenceNumber} in the dead-letter queue
+ * @param body the message body, unchanged
  */
 public record DeadLetter(
     String database,
@@ -25,4 +26,5 @@ public record DeadLetter(
     String sqlPreview,
     String messageId,
     String deduplicationId,
-    String sequenceNumber) {}
+    String sequenceNumber,
+    String body) {}

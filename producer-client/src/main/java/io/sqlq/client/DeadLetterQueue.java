@@ -206,6 +206,6 @@ public final class DeadLetterQueue {
     return new DeadLetter(group, id, requests, receives, reason,
         preview.length() > PREVIEW_CHARS ? preview.substring(0, PREVIEW_CHARS) : preview, m.messageId(),
         system.getOrDefault(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID, m.messageId()),
-        system.get(MessageSystemAttributeName.SEQUENCE_NUMBER));
+        system.get(MessageSystemAttributeName.SEQUENCE_NUMBER), m.body());
   }
 }
