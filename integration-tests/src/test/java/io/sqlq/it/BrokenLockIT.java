@@ -64,6 +64,7 @@ class BrokenLockIT {
 
     PublishConflictException refused = catchThrowableOfType(PublishConflictException.class,
         () -> unwrap(slowRun));
+    assertThat(refused).as("the stale publish of the slow holder is refused").isNotNull();
     System.out.println("stale publish of the slow holder refused with HTTP " + refused.statusCode());
     AppliedBatch retried = slow.run(db, slowRequests, WAIT);
 
@@ -108,6 +109,7 @@ class BrokenLockIT {
     firstPublished.countDown();
     PublishConflictException refused = catchThrowableOfType(PublishConflictException.class,
         () -> unwrap(secondRun));
+    assertThat(refused).as("the second holder's publish on the same base is refused").isNotNull();
     System.out.println("second of two simultaneous holders refused with HTTP " + refused.statusCode());
     second.run(db, List.of(request(db, "second-1", "INSERT INTO t VALUES ('second-1')")), WAIT);
 
