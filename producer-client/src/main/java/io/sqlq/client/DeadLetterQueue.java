@@ -74,12 +74,21 @@ public final class DeadLetterQueue {
    * Lists up to {@code max} messages without moving them (each is received, hence its receive
    * count grows by one, and made visible again).
    *
+   * @param max at least 1
+   * @throws IllegalArgumentException when {@code max} is below 1
    * @throws AwsCallFailedException when a call to SQS failed
    */
   public List<DeadLetter> list(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, not " + max);
+    }
     List<Message> held = new ArrayList<>();
     try {
-      for (List<Message> batch = receive(); !batch.isEmpty() && held.size() < max; batch = receive()) {
+      while (held.size() < max) {
+        List<Message> batch = receive();
+        if (batch.isEmpty()) {
+          break;
+        }
         held.addAll(batch);
       }
       return held.stream().limit(max).map(this::describe).toList();
@@ -101,7 +110,11 @@ public final class DeadLetterQueue {
     List<DeadLetter> moved = new ArrayList<>();
     List<Message> held = new ArrayList<>();
     try {
-      for (List<Message> batch = receive(); !batch.isEmpty() && moved.size() < options.max(); batch = receive()) {
+      while (moved.size() < options.max()) {
+        List<Message> batch = receive();
+        if (batch.isEmpty()) {
+          break;
+        }
         held.addAll(batch);
         for (Message m : batch) {
           DeadLetter letter = describe(m);
