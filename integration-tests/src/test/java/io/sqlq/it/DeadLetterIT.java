@@ -99,6 +99,19 @@ class DeadLetterIT {
     assertThat(count.results().get(0).rows()).containsExactly(List.of(1L));
   }
 
+  @Test
+  void aMessageThatCanNeverSucceedIsReplayedOnceAndTheReplayEnds() {
+    send("again", "again-1", "this is not json");
+    awaitDeadLetters("again", 1);
+
+    ReplayReport replay = pipeline.deadLetters().replay(new ReplayOptions("again", ReplayOptions.UNLIMITED, false));
+    List<DeadLetter> back = awaitDeadLetters("again", 1);
+
+    assertThat(replay.replayed()).extracting(DeadLetter::body).containsExactly("this is not json");
+    assertThat(back).extracting(DeadLetter::body).containsExactly("this is not json");
+    assertThat(back.get(0).reason()).contains("not JSON");
+  }
+
   private static void send(String db, String deduplicationId, String body) {
     pipeline.sqs.sendMessage(b -> b.queueUrl(pipeline.local.config().requestQueueUrl()).messageGroupId(db)
         .messageDeduplicationId(deduplicationId).messageBody(body));

@@ -10,9 +10,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -38,6 +40,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * quickly. It uses {@code <original, up to 100 chars>~r<24 hex of SHA-256 of the dead-letter
  * message id>}: new for every trip through the dead-letter queue, and the same if one replay is
  * run again after a send whose delete failed, so SQS drops that second copy.
+ *
+ * <p><b>Once per run.</b> A message that fails again while the replay runs (one that does not
+ * decode is dead-lettered again within seconds) comes back to the dead-letter queue; a replay
+ * moves each request id of a database at most once, so it ends instead of cycling such a message.
  *
  * <p><b>Visibility.</b> Receiving hides a message for {@link #HOLD_SECONDS}; what a call does
  * not move it makes visible again before returning. A group's messages beyond the first ten
@@ -109,6 +115,7 @@ public final class DeadLetterQueue {
   public ReplayReport replay(ReplayOptions options) {
     List<DeadLetter> moved = new ArrayList<>();
     List<Message> held = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     try {
       while (moved.size() < options.max()) {
         List<Message> batch = receive();
@@ -119,7 +126,7 @@ public final class DeadLetterQueue {
         for (Message m : batch) {
           DeadLetter letter = describe(m);
           if ((options.database() != null && !options.database().equals(letter.database()))
-              || moved.size() >= options.max()) {
+              || moved.size() >= options.max() || !seen.add(letter.database() + "/" + letter.requestId())) {
             continue;
           }
           if (!options.dryRun()) {
