@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * <p><b>Replay keeps order and identity.</b> Messages are moved in the order SQS returns them,
  * which per message group is the order they entered the dead-letter queue: a FIFO queue returns
  * a group's later messages only after its earlier ones are deleted (Amazon SQS Developer Guide,
- * "FIFO queue message ordering"). Each is sent with its message group id, body and message
- * attributes, and deleted from the dead-letter queue only after the send succeeded. Request ids
+ * "FIFO queue delivery logic in Amazon SQS"). Each is sent with its message group id, body and
+ * message attributes, and deleted from the dead-letter queue only after the send succeeded. Request ids
  * travel in the body, or for a message without one in the {@code sqlq-request-id} attribute (set
  * to the message id when absent), so the consumer answers a request it had in fact applied from
  * {@code _sqlq_applied} and applies nothing.
