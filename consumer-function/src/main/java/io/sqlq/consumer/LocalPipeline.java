@@ -97,6 +97,14 @@ public final class LocalPipeline implements AutoCloseable {
    * @throws io.sqlq.core.aws.AwsCallFailedException when the emulator does not answer
    */
   public static LocalPipeline start(Options options) {
+    return start(options, new Faults());
+  }
+
+  /**
+   * As {@link #start(Options)}, with {@code faults} shared by every poller and its handler (see
+   * {@link FaultPoint}), for tests that crash the consumer on purpose.
+   */
+  public static LocalPipeline start(Options options, Faults faults) {
     MotoServer moto = options.endpoint() == null ? MotoServer.start() : null;
     URI endpoint = moto == null ? options.endpoint() : moto.endpoint();
     AwsClients clients = null;
@@ -114,9 +122,10 @@ public final class LocalPipeline implements AutoCloseable {
       Path work = Files.createTempDirectory("sqlq-consumer-");
       var receives = SerialReceives.of(clients.sqs());
       for (int i = 0; i < options.pollers(); i++) {
-        var components = ConsumerComponents.of(config, clients, work.resolve("poller-" + i), Clock.systemUTC());
+        var components = ConsumerComponents.of(config, clients, work.resolve("poller-" + i), Clock.systemUTC(), faults);
         var poller = new LocalEventSourcePoller(receives, config.requestQueueUrl(),
-            new ConsumerHandler(components), options.functionTimeout(), Duration.ofSeconds(1), Clock.systemUTC());
+            new ConsumerHandler(components), options.functionTimeout(), Duration.ofSeconds(1), Clock.systemUTC(),
+            faults);
         pipeline.pollers.add(poller);
         poller.start();
       }
@@ -134,7 +143,7 @@ public final class LocalPipeline implements AutoCloseable {
   /** {@code config} with the lease set to the function timeout, as the CDK stack sets {@code SQLQ_LEASE_MS}. */
   private static SqlqConfig withLease(SqlqConfig c, Duration lease) {
     return new SqlqConfig(c.region(), c.endpoint(), c.bucket(), c.keyPrefix(), c.requestQueueUrl(), c.replyQueueUrl(),
-        c.deadLetterQueueUrl(), c.lockVpcId(), lease, c.lockWaitBudget());
+        c.deadLetterQueueUrl(), c.lockVpcId(), lease, c.lockWaitBudget(), c.appliedRetention());
   }
 
   /** The stack's configuration (endpoint, bucket, queue URLs, lock VPC, lease). */
