@@ -3,6 +3,7 @@ package io.sqlq.consumer;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public record ConsumerComponents(
     var batch = new DatabaseBatch(
         new SecurityGroupLock(clients.ec2(), config.lockVpcId(), config.lease(), clock),
         new S3DatabaseStore(clients.s3(), config),
-        new BatchApplier(codec, clock),
+        new BatchApplier(codec, clock, config.lease(), new ReplyQueues(config.replyQueueUrl())),
         workDirectory);
     return new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget());

@@ -283,9 +283,12 @@ public final class SqlqClient implements AutoCloseable {
       return this;
     }
 
-    /** Most requests in one message, at least 1; default 1,000. */
+    /**
+     * Most requests in one message, 1 to {@link MessageLimits#MAX_REQUESTS_PER_BUNDLE} (the
+     * consumer dead-letters a larger bundle); default 1,000.
+     */
     public Builder maxBundleRequests(int max) {
-      this.maxBundleRequests = requireRange(max, 1, Integer.MAX_VALUE, "maxBundleRequests");
+      this.maxBundleRequests = requireRange(max, 1, MessageLimits.MAX_REQUESTS_PER_BUNDLE, "maxBundleRequests");
       return this;
     }
 

@@ -132,10 +132,17 @@ public final class WireCodec {
    * defaults of protocol v1 from {@code context}.
    *
    * @return the requests in message order, at least one
-   * @throws MalformedMessageException when the body is not valid protocol v1, or a request
-   *     names a database other than the message group id
+   * @throws MalformedMessageException when the body is not valid protocol v1, is longer than
+   *     {@link MessageLimits#SQS_MAX_MESSAGE_BYTES}, is a bundle of more than
+   *     {@link MessageLimits#MAX_REQUESTS_PER_BUNDLE} requests, or a request names a database
+   *     other than the message group id
    */
   public List<Request> decodeRequests(String body, MessageContext context) {
+    if (body != null && body.length() > MessageLimits.SQS_MAX_MESSAGE_BYTES / 3
+        && utf8Length(body) > MessageLimits.SQS_MAX_MESSAGE_BYTES) {
+      throw new MalformedMessageException("message body is " + utf8Length(body) + " bytes, more than the "
+          + MessageLimits.SQS_MAX_MESSAGE_BYTES + " bytes of one SQS message");
+    }
     JsonNode root = parse(body);
     checkVersion(root, "message");
     if (root.has("requests")) {
@@ -143,6 +150,10 @@ public final class WireCodec {
       JsonNode elements = root.get("requests");
       if (!elements.isArray() || elements.isEmpty()) {
         throw new MalformedMessageException("field 'requests' must be a non-empty array");
+      }
+      if (elements.size() > MessageLimits.MAX_REQUESTS_PER_BUNDLE) {
+        throw new MalformedMessageException("bundle holds " + elements.size() + " requests, more than "
+            + MessageLimits.MAX_REQUESTS_PER_BUNDLE + "; send them in several messages");
       }
       String replyTo = optionalText(root, "replyTo", "bundle");
       replyTo = replyTo == null ? context.defaultReplyTo() : replyTo;
