@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The SQL constructs the consumer refuses before SQLite sees them, because they reach outside
@@ -110,12 +109,10 @@ public final class RefusedConstructs {
         || (!withValue && READ_ONLY_SETTINGS.contains(name))) {
       return Optional.empty();
     }
-    Set<String> allowed = new TreeSet<>(QUERY_PRAGMAS);
-    allowed.addAll(SETTABLE);
-    allowed.addAll(READ_ONLY_SETTINGS.stream().map(s -> s + " (read only)").toList());
     return Optional.of(new Refusal(ReplyError.PRAGMA_REFUSED, "PRAGMA " + name
         + (withValue ? " with a value" : "") + " is refused: it could change how the file is kept or"
-        + " how later requests run; allowed: " + String.join(", ", allowed)));
+        + " how later requests run; sqlq allows the pragmas that only read (table_info, index_list,"
+        + " integrity_check, ...) and setting user_version or application_id"));
   }
 
   private static Optional<Refusal> refusedCall(List<Token> tokens) {
