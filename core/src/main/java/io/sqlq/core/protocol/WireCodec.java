@@ -193,10 +193,16 @@ public final class WireCodec {
     }
     String replyTo = optionalText(node, "replyTo", where);
     List<Statement> statements = decodeStatements(node, where);
-    if (id.length() > Request.MAX_ID_LENGTH) {
-      throw new MalformedMessageException(where + " id is longer than " + Request.MAX_ID_LENGTH + " characters");
+    if (id.isEmpty() || id.length() > Request.MAX_ID_LENGTH) {
+      throw new MalformedMessageException(where + " id must have 1 to " + Request.MAX_ID_LENGTH
+          + " characters, not " + id.length());
     }
-    return new Request(id, db, statements, replyTo == null ? defaultReplyTo : replyTo);
+    try {
+      return new Request(id, db, statements, replyTo == null ? defaultReplyTo : replyTo);
+    } catch (IllegalArgumentException e) {
+      // The records validate too; a rule they have and this decoder lacks is still bad input.
+      throw new MalformedMessageException(where + ": " + e.getMessage(), e);
+    }
   }
 
   private List<Statement> decodeStatements(JsonNode node, String where) {
