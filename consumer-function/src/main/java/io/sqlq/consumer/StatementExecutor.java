@@ -132,10 +132,14 @@ final class StatementExecutor implements AutoCloseable {
 
   private static void refuseUnsafe(String sql, int index) throws StatementFailedException {
     Optional<RefusedConstructs.Refusal> refusal = RefusedConstructs.check(sql);
-    if (refusal.isPresent() && refusal.get().code().equals(ReplyError.UNTERMINATED)) {
+    if (refusal.isPresent() && Set.of(ReplyError.UNTERMINATED, ReplyError.NUL_CHARACTER).contains(refusal.get().code())) {
       throw failed(refusal.get().code(), refusal.get().message(), index);
     }
     List<String> parts = SqlScript.split(sql);
+    if (parts.isEmpty()) {
+      // SQLite prepares no statement from it, and sqlite-jdbc then fails when the connection closes.
+      throw failed(ReplyError.EMPTY_STATEMENT, "sql holds no statement, only whitespace and comments", index);
+    }
     if (parts.size() > 1) {
       throw failed(ReplyError.MULTIPLE_STATEMENTS, "sql holds " + parts.size()
           + " statements; send one per sql, or several as 'statements' for one transaction", index);

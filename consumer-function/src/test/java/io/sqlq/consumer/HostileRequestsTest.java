@@ -91,6 +91,20 @@ class HostileRequestsTest {
     assertThat(query("PRAGMA trusted_schema")).isEqualTo("0");
   }
 
+  /** Found by fuzzing: SQLite prepared nothing, and the connection then failed to close. */
+  @Test
+  void sqlThatSqliteWouldNotReadAsSentIsRefusedAndTheConnectionStillCloses() throws SQLException {
+    List<Reply> replies = replies(applier.apply(connection, List.of(
+        request("-- only a comment"), request(" ; /* and */ ;"), request("SELECT 'a\0b'"))));
+
+    assertThat(errors(replies)).containsExactly(
+        "SQLQ_EMPTY_STATEMENT: sql holds no statement, only whitespace and comments",
+        "SQLQ_EMPTY_STATEMENT: sql holds no statement, only whitespace and comments",
+        "SQLQ_NUL_CHARACTER: the SQL holds a NUL character at index 9, where SQLite would stop reading it;"
+            + " pass such values as parameters");
+    connection.close();
+  }
+
   @Test
   void allowedPragmasStillAnswer() throws SQLException {
     List<Reply> replies = replies(applier.apply(connection, List.of(

@@ -26,6 +26,10 @@ public record ReplyError(String code, String message, Integer statement) {
   public static final String PRAGMA_REFUSED = "SQLQ_PRAGMA_REFUSED";
   /** A call of a function sqlq refuses ({@code load_extension}, {@code fts3_tokenizer}). */
   public static final String FUNCTION_REFUSED = "SQLQ_FUNCTION_REFUSED";
+  /** The sql held no statement, only whitespace and comments. */
+  public static final String EMPTY_STATEMENT = "SQLQ_EMPTY_STATEMENT";
+  /** The sql held a NUL character, where SQLite would stop reading it. */
+  public static final String NUL_CHARACTER = "SQLQ_NUL_CHARACTER";
   /** SQL whose string, quoted identifier or block comment is not closed. */
   public static final String UNTERMINATED = "SQLQ_UNTERMINATED";
   /** A statement ran longer than the consumer's statement time budget and was interrupted. */

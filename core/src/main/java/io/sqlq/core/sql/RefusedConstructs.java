@@ -12,6 +12,10 @@ import java.util.Set;
  * the database a request names or change how the file is kept:
  *
  * <ul>
+ *   <li>a NUL character anywhere ({@link ReplyError#NUL_CHARACTER}): SQLite reads SQL text as a C
+ *       string and stops at the first NUL, so it would run something other than what was sent
+ *       (and sqlite-jdbc then fails when the connection closes); a value with NUL goes in a
+ *       parameter;
  *   <li>{@code ATTACH} and {@code DETACH} ({@link ReplyError#ATTACH_REFUSED}): ATTACH opens any
  *       file of the function's disk, such as another database's working copy
  *       (sqlite.org/lang_attach.html);
@@ -70,6 +74,10 @@ public final class RefusedConstructs {
    * @return the refusal, or empty when the statement may run
    */
   public static Optional<Refusal> check(String sql) {
+    if (sql.indexOf('\0') >= 0) {
+      return Optional.of(new Refusal(ReplyError.NUL_CHARACTER, "the SQL holds a NUL character at index "
+          + sql.indexOf('\0') + ", where SQLite would stop reading it; pass such values as parameters"));
+    }
     List<Token> tokens;
     try {
       tokens = tokens(sql);
