@@ -64,7 +64,7 @@ class ConsumerFuzzTest {
     Clock clock = Clock.systemUTC();
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), new InMemoryDatabaseStore(),
         new BatchApplier(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES,
-            Duration.ofMillis(50), new ReplyQueues(REPLIES)), WORK);
+            Duration.ofMillis(20), new ReplyQueues(REPLIES)), WORK);
     var handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
 

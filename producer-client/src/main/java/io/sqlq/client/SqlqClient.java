@@ -251,7 +251,11 @@ public final class SqlqClient implements AutoCloseable {
 
     /**
      * URL of this client's own reply queue, which no other client reads; required (a
-     * fire-and-forget mode without one may come later).
+     * fire-and-forget mode without one may come later). It must be the stack's default reply
+     * queue or a queue beside it whose name is the default's name, {@code -} and a suffix (as
+     * {@link OwnReplyQueue} creates): the consumer refuses requests naming any other queue and
+     * answers them {@code SQLQ_REPLY_QUEUE_REFUSED} on the default reply queue
+     * ({@link io.sqlq.core.protocol.ReplyQueues}).
      */
     public Builder replyQueueUrl(String url) {
       this.replyQueueUrl = requireUrl(url, "replyQueueUrl");
