@@ -1,9 +1,10 @@
 package io.sqlq.consumer;
 
+import static io.sqlq.consumer.SqsEvents.event;
+import static io.sqlq.consumer.SqsEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -120,21 +120,6 @@ class ConsumerFuzzTest {
         yield request.toString();
       }
     };
-  }
-
-  private static SQSEvent event(SQSEvent.SQSMessage... records) {
-    SQSEvent event = new SQSEvent();
-    event.setRecords(List.of(records));
-    return event;
-  }
-
-  private static SQSEvent.SQSMessage record(String messageId, String group, String body) {
-    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-    m.setMessageId(messageId);
-    m.setBody(body);
-    m.setAttributes(Map.of("MessageGroupId", group));
-    m.setMessageAttributes(Map.of());
-    return m;
   }
 
   private static Path temporaryDirectory() {

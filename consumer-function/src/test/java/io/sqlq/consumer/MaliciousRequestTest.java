@@ -1,8 +1,9 @@
 package io.sqlq.consumer;
 
+import static io.sqlq.consumer.SqsEvents.event;
+import static io.sqlq.consumer.SqsEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,20 +120,5 @@ class MaliciousRequestTest {
       requests.addObject().put("id", "a" + i).put("sql", sqls.get(i));
     }
     return root.toString();
-  }
-
-  private static SQSEvent event(SQSEvent.SQSMessage... records) {
-    SQSEvent event = new SQSEvent();
-    event.setRecords(List.of(records));
-    return event;
-  }
-
-  private static SQSEvent.SQSMessage record(String messageId, String group, String body) {
-    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-    m.setMessageId(messageId);
-    m.setBody(body);
-    m.setAttributes(Map.of("MessageGroupId", group));
-    m.setMessageAttributes(Map.of());
-    return m;
   }
 }
