@@ -193,9 +193,11 @@ public final class WireCodec {
     }
     String replyTo = optionalText(node, "replyTo", where);
     List<Statement> statements = decodeStatements(node, where);
-    if (id.isEmpty() || id.length() > Request.MAX_ID_LENGTH) {
-      throw new MalformedMessageException(where + " id must have 1 to " + Request.MAX_ID_LENGTH
-          + " characters, not " + id.length());
+    if (id.isEmpty()) {
+      throw new MalformedMessageException(where + " id is empty; leave it out to use the SQS message id");
+    }
+    if (id.length() > Request.MAX_ID_LENGTH) {
+      throw new MalformedMessageException(where + " id is longer than " + Request.MAX_ID_LENGTH + " characters");
     }
     try {
       return new Request(id, db, statements, replyTo == null ? defaultReplyTo : replyTo);

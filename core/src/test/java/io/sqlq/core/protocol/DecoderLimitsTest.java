@@ -42,6 +42,15 @@ class DecoderLimitsTest {
         .hasMessage("bundle holds 10001 requests, more than 10000; send them in several messages");
   }
 
+  /** Found by fuzzing: an empty id escaped as IllegalArgumentException and failed the whole batch. */
+  @Test
+  void anEmptyRequestIdIsMalformed() {
+    assertThat(codec.decodeRequests(withId("x"), CONTEXT).get(0).id()).isEqualTo("x");
+    assertThatThrownBy(() -> codec.decodeRequests(withId(""), CONTEXT))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessage("message id is empty; leave it out to use the SQS message id");
+  }
+
   @Test
   void deeplyNestedJsonIsMalformedNotAStackOverflow() {
     String body = "{\"sql\":\"SELECT ?\",\"params\":[" + "[".repeat(100_000) + "]".repeat(100_000) + "]}";
@@ -57,6 +66,10 @@ class DecoderLimitsTest {
     int pad = bytes - head.length() - tail.length();
     // 'é' is two bytes: fill with it, and one 'x' when the pad is odd.
     return head + "é".repeat(pad / 2) + "x".repeat(pad % 2) + tail;
+  }
+
+  private static String withId(String id) {
+    return "{\"id\":\"" + id + "\",\"sql\":\"SELECT 1\"}";
   }
 
   private static String bundleOf(int requests) {
