@@ -121,8 +121,10 @@ public final class WireCodec {
         }
       }
       case Params.Named n -> {
+        // Always with a ':' prefix: the decoder strips one prefix, so a name that itself starts
+        // with ':', '@' or '$' comes back unchanged (found by fuzzing the round trip).
         ObjectNode object = target.putObject("params");
-        n.values().forEach((k, v) -> object.set(k, valueNode(v)));
+        n.values().forEach((k, v) -> object.set(":" + k, valueNode(v)));
       }
     }
   }
