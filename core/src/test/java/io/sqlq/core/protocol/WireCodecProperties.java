@@ -92,7 +92,9 @@ class WireCodecProperties {
         Arbitraries.bytes().array(byte[].class).ofMaxSize(20));
     Arbitrary<Params> positional = value.list().ofMaxSize(5).map(values -> new Params.Positional(new ArrayList<>(values)));
     // Names may start with a prefix character themselves (":a" binds "::a"): the round trip keeps them.
-    Arbitrary<Params> named = Arbitraries.maps(Arbitraries.strings().ofMinLength(1).ofMaxLength(10), value)
+    Arbitrary<String> names = Arbitraries.oneOf(Arbitraries.strings().withChars(":@$a_").ofMinLength(1).ofMaxLength(4),
+        Arbitraries.strings().ofMinLength(1).ofMaxLength(10));
+    Arbitrary<Params> named = Arbitraries.maps(names, value)
         .ofMaxSize(4).map(Params.Named::new);
     Arbitrary<Statement> statement = Combinators.combine(sql, Arbitraries.oneOf(positional, named)).as(Statement::new);
     Arbitrary<String> replyTo = Arbitraries.oneOf(Arbitraries.just(null),
