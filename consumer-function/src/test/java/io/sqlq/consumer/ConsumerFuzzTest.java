@@ -50,6 +50,7 @@ class ConsumerFuzzTest {
   private static final String REPLIES = "http://sqs.local/000000000000/sqlq-replies";
   private static final String DEAD_LETTERS = "http://sqs.local/000000000000/sqlq-dead-letter.fifo";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> CANARIES = List.of("canary-main", "canary-other");
   private static final Path WORK = temporaryDirectory();
 
   private final WireCodec codec = new WireCodec();
@@ -93,10 +94,12 @@ class ConsumerFuzzTest {
       assertThat(deadLetters).singleElement().satisfies(d ->
           assertThat(d.messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue()).isNotBlank());
     }
-    expected.add("canary-main");
-    expected.add("canary-other");
+    // A fuzzed request that takes a canary's id is a duplicate send: the canary is then answered
+    // from _sqlq_applied with the fuzzed request's reply, as designed.
+    boolean canariesOwnTheirIds = expected.stream().noneMatch(CANARIES::contains);
+    expected.addAll(CANARIES);
     assertThat(replies).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(replies).filteredOn(r -> r.id().startsWith("canary-")).allSatisfy(r -> {
+    assertThat(replies).filteredOn(r -> canariesOwnTheirIds && CANARIES.contains(r.id())).allSatisfy(r -> {
       assertThat(r.ok()).as(r.id() + " " + r.error()).isTrue();
       assertThat(r.results().get(0).rows()).containsExactly(List.of(r.id().equals("canary-main") ? 42L : 7L));
     });
