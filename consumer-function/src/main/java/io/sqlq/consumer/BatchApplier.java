@@ -112,17 +112,13 @@ public final class BatchApplier {
       Instant at = clock.instant();
       List<AppliedRequest> applied = new ArrayList<>(requests.size());
       for (Request asked : requests) {
-        Request request = replyQueues == null || replyQueues.allows(asked.replyTo())
-            ? asked : new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo());
+        Request request = withAllowedReplyQueue(asked);
         Optional<String> stored = tables.storedReply(request.id());
         if (stored.isPresent()) {
           applied.add(new AppliedRequest(request, codec.decodeReplies(stored.get()).get(0), stored.get()));
           continue;
         }
-        ReplyError refused = request == asked ? RequestScreen.refusal(request).orElse(lost.get(request.id()))
-            : new ReplyError(ReplyError.REPLY_QUEUE_REFUSED, "replyTo " + asked.replyTo()
-                + " is not one of this stack's reply queues (" + replyQueues.defaultReplyTo()
-                + " or a queue beside it named after it with '-'); the request was not applied", null);
+        ReplyError refused = refusal(asked, request, lost);
         AppliedRequest outcome = refused != null
             ? answered(request, Reply.error(request, refused, version, at))
             : applyOne(request, executor, control, version, at);
@@ -142,6 +138,22 @@ public final class BatchApplier {
     } finally {
       restoreAutoCommit(connection, failure);
     }
+  }
+
+  /** {@code asked} as it is answered: on the default reply queue when it named one outside the stack. */
+  private Request withAllowedReplyQueue(Request asked) {
+    return replyQueues == null || replyQueues.allows(asked.replyTo())
+        ? asked : new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo());
+  }
+
+  /** Why the request is answered without running, or null when it runs. */
+  private ReplyError refusal(Request asked, Request request, Map<String, ReplyError> lost) {
+    if (request != asked) {
+      return new ReplyError(ReplyError.REPLY_QUEUE_REFUSED, "replyTo " + asked.replyTo()
+          + " is not one of this stack's reply queues (" + replyQueues.defaultReplyTo()
+          + " or a queue beside it named after it with '-'); the request was not applied", null);
+    }
+    return RequestScreen.refusal(request).orElse(lost.get(request.id()));
   }
 
   private AppliedRequest applyOne(
