@@ -55,12 +55,12 @@ public final class BatchApplier {
 
   /**
    * The consumer's applier: replies fit one SQS message ({@link MessageLimits#MAX_BODY_BYTES}),
-   * statements run at most {@link StatementBudget#forLease a quarter of the lease} (and at most
-   * 10,000 ms), and replies go only to {@code replyQueues}.
+   * each statement runs at most {@code statementBudget}, and replies go only to
+   * {@code replyQueues}.
    */
-  public BatchApplier(WireCodec codec, Clock clock, Duration lease, ReplyQueues replyQueues) {
-    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES,
-        StatementBudget.forLease(lease).perStatement(), replyQueues);
+  public BatchApplier(WireCodec codec, Clock clock, Duration statementBudget, ReplyQueues replyQueues) {
+    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES, statementBudget,
+        replyQueues);
   }
 
   /** An applier for tools and tests: any reply queue, {@link StatementBudget#DEFAULT}. */

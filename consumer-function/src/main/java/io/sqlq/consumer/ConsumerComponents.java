@@ -38,20 +38,29 @@ public record ConsumerComponents(
    * @param workDirectory where working copies of databases are kept
    */
   public static ConsumerComponents of(SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock) {
+    return of(config, clients, workDirectory, clock, StatementBudget.forLease(config.lease()));
+  }
+
+  private static ConsumerComponents of(
+      SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock, StatementBudget budget) {
     WireCodec codec = new WireCodec();
     var sqs = clients.sqs();
     var batch = new DatabaseBatch(
         new SecurityGroupLock(clients.ec2(), config.lockVpcId(), config.lease(), clock),
         new S3DatabaseStore(clients.s3(), config),
-        new BatchApplier(codec, clock, config.lease(), new ReplyQueues(config.replyQueueUrl())),
+        new BatchApplier(codec, clock, budget.perStatement(), new ReplyQueues(config.replyQueueUrl())),
         workDirectory);
     return new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget());
   }
 
-  /** Builds the components from {@code SQLQ_*} and AWS environment variables (Lambda). */
+  /**
+   * Builds the components from {@code SQLQ_*} and AWS environment variables (Lambda), with
+   * {@code SQLQ_STATEMENT_TIMEOUT_MS} for the statement budget ({@link StatementBudget#fromEnvironment}).
+   */
   static ConsumerComponents fromEnvironment(Map<String, String> env) {
     SqlqConfig config = SqlqConfig.fromEnvironment(env);
-    return of(config, new AwsClients(config), LAMBDA_WORK_DIRECTORY, Clock.systemUTC());
+    return of(config, new AwsClients(config), LAMBDA_WORK_DIRECTORY, Clock.systemUTC(),
+        StatementBudget.fromEnvironment(env, config.lease()));
   }
 }

@@ -43,7 +43,7 @@ class MaliciousRequestTest {
   void build() {
     Clock clock = Clock.systemUTC();
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
-        new BatchApplier(codec, clock, Duration.ofMinutes(5), new ReplyQueues(REPLIES)), work);
+        new BatchApplier(codec, clock, Duration.ofSeconds(10), new ReplyQueues(REPLIES)), work);
     handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
   }
