@@ -1,5 +1,6 @@
 package io.sqlq.consumer;
 
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyQueues;
@@ -26,51 +27,93 @@ import java.util.Optional;
  * nothing is applied; otherwise its statements run inside {@code SAVEPOINT sqlq_request}, and
  * any statement's error rolls back that savepoint only and becomes an ERROR reply. Each reply
  * is stored in {@code _sqlq_applied} in the same transaction, and the database version is
- * bumped by one. The caller publishes the file only after {@link #apply} returns, so the
- * effect of a request and its stored reply are published together or not at all.
+ * bumped by one. In the same transaction, rows of {@code _sqlq_applied} older than the retention
+ * are pruned, at most {@link #pruneLimit} of them, so a batch's extra work stays bounded while
+ * pruning still outpaces the rows a batch adds. The caller publishes the file only after
+ * {@link #apply} returns, so the effect of a request and its stored reply are published together
+ * or not at all.
+ *
+ * <p>Before a request runs, its {@link Guard} applies: a request naming a reply queue outside the
+ * stack is not applied and is answered {@link ReplyError#REPLY_QUEUE_REFUSED} on the default reply
+ * queue, a request over a per-request limit is answered by {@link RequestScreen}, and each
+ * statement runs under the guard's time budget.
  */
 public final class BatchApplier {
+  /**
+   * What the consumer guards each request with.
+   *
+   * @param statementBudget how long one statement may run before it is interrupted and its
+   *     request answered {@link ReplyError#STATEMENT_TIMEOUT}
+   * @param replyQueues the reply queues requests may name, or null to let them name any queue
+   *     (tools and tests that send no replies)
+   */
+  public record Guard(Duration statementBudget, ReplyQueues replyQueues) {
+    /** {@link StatementBudget#DEFAULT} and any reply queue: for tools and tests only. */
+    public static final Guard NONE = new Guard(StatementBudget.DEFAULT, null);
+  }
+
   private final WireCodec codec;
   private final Clock clock;
   private final int maxReplyBytes;
+  private final Duration appliedRetention;
+  private final Faults faults;
   private final StatementBudget budget;
   private final ReplyQueues replyQueues;
 
   /**
    * @param maxReplyBytes the largest encoded reply, in bytes; a request whose reply would be
    *     larger is rolled back and answered {@link ReplyError#REPLY_TOO_LARGE}
-   * @param statementBudget how long one statement may run before it is interrupted and its
-   *     request answered {@link ReplyError#STATEMENT_TIMEOUT}
-   * @param replyQueues the reply queues requests may name; a request naming another is not
-   *     applied and is answered {@link ReplyError#REPLY_QUEUE_REFUSED} on the default reply
-   *     queue; null lets requests name any queue (tools and tests that send no replies)
+   * @param appliedRetention how long a row of {@code _sqlq_applied} is kept before it may be
+   *     pruned (see {@link io.sqlq.core.SqlqConfig#appliedRetention()})
+   * @param faults checked at {@link FaultPoint#MID_APPLY} after each request; unarmed in production
+   * @param guard the statement budget and the allowed reply queues
    */
-  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes, Duration statementBudget, ReplyQueues replyQueues) {
+  public BatchApplier(
+      WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults, Guard guard) {
     this.codec = codec;
     this.clock = clock;
     this.maxReplyBytes = maxReplyBytes;
-    this.budget = new StatementBudget(statementBudget);
-    this.replyQueues = replyQueues;
+    this.appliedRetention = appliedRetention;
+    this.faults = faults;
+    this.budget = new StatementBudget(guard.statementBudget());
+    this.replyQueues = guard.replyQueues();
+  }
+
+  /** As the full constructor, with {@link Guard#NONE}: any reply queue (tools and tests). */
+  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults) {
+    this(codec, clock, maxReplyBytes, appliedRetention, faults, Guard.NONE);
+  }
+
+  /** An applier with the default retention, no faults and {@link Guard#NONE}. */
+  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes) {
+    this(codec, clock, maxReplyBytes, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
   }
 
   /**
    * The consumer's applier: replies fit one SQS message ({@link MessageLimits#MAX_BODY_BYTES}),
-   * each statement runs at most {@code statementBudget}, and replies go only to
-   * {@code replyQueues}.
+   * requests are guarded by {@code guard}.
    */
-  public BatchApplier(WireCodec codec, Clock clock, Duration statementBudget, ReplyQueues replyQueues) {
-    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES, statementBudget,
-        replyQueues);
+  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults, Guard guard) {
+    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES, appliedRetention, faults,
+        guard);
   }
 
-  /** An applier for tools and tests: any reply queue, {@link StatementBudget#DEFAULT}. */
-  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes) {
-    this(codec, clock, maxReplyBytes, StatementBudget.DEFAULT, null);
+  /** An applier whose replies fit one SQS message, with {@link Guard#NONE}. */
+  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults) {
+    this(codec, clock, appliedRetention, faults, Guard.NONE);
   }
 
-  /** An applier for tools and tests whose replies fit one SQS message; any reply queue. */
+  /** An applier whose replies fit one SQS message, with the default retention, no faults and {@link Guard#NONE}. */
   public BatchApplier(WireCodec codec, Clock clock) {
-    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES);
+    this(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
+  }
+
+  /**
+   * Most {@code _sqlq_applied} rows one batch of {@code requests} requests prunes: twice the
+   * requests it adds, at least 1,000, so old rows go faster than new ones come.
+   */
+  static int pruneLimit(int requests) {
+    return Math.max(1_000, 2 * requests);
   }
 
   /**
@@ -124,7 +167,9 @@ public final class BatchApplier {
             : applyOne(request, executor, control, version, at);
         tables.recordReply(request.id(), outcome.encodedReply(), at.toEpochMilli());
         applied.add(outcome);
+        faults.check(FaultPoint.MID_APPLY);
       }
+      tables.pruneApplied(at.minus(appliedRetention).toEpochMilli(), pruneLimit(requests.size()));
       tables.setVersion(version);
       connection.commit();
       return new AppliedBatch(version, applied);

@@ -2,6 +2,7 @@ package io.sqlq.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyQueues;
@@ -37,7 +38,8 @@ class BatchApplierProperties {
   private static final String FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)";
 
   private final BatchApplier applier = new BatchApplier(new WireCodec(), Clock.systemUTC(),
-      MessageLimits.MAX_BODY_BYTES, Duration.ofMillis(30), new ReplyQueues(REPLIES));
+      MessageLimits.MAX_BODY_BYTES, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
+      new BatchApplier.Guard(Duration.ofMillis(30), new ReplyQueues(REPLIES)));
 
   /** A kind of request, and how many rows of {@code t} it adds when it is answered OK. */
   enum Kind {

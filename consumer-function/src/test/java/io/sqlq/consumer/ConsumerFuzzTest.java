@@ -9,10 +9,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.MessageContext;
-import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
@@ -64,8 +64,8 @@ class ConsumerFuzzTest {
     SentMessages sqs = new SentMessages();
     Clock clock = Clock.systemUTC();
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), new InMemoryDatabaseStore(),
-        new BatchApplier(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES,
-            Duration.ofMillis(20), new ReplyQueues(REPLIES)), WORK);
+        new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
+            new BatchApplier.Guard(Duration.ofMillis(20), new ReplyQueues(REPLIES))), WORK);
     var handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
 

@@ -2,6 +2,7 @@ package io.sqlq.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Params;
 import io.sqlq.core.protocol.Reply;
@@ -39,7 +40,8 @@ class HostileRequestsTest {
 
   private final WireCodec codec = new WireCodec();
   private final BatchApplier applier = new BatchApplier(codec, Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"),
-      ZoneOffset.UTC), MessageLimits.MAX_BODY_BYTES, BUDGET, new ReplyQueues(REPLIES));
+      ZoneOffset.UTC), MessageLimits.MAX_BODY_BYTES, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
+      new BatchApplier.Guard(BUDGET, new ReplyQueues(REPLIES)));
   @TempDir Path dir;
   private Connection connection;
   private int ids;
@@ -154,7 +156,8 @@ class HostileRequestsTest {
 
   @Test
   void rowsAreReadOnlyUpToTheReplyLimitSoAnEndlessQueryEndsAsReplyTooLarge() throws SQLException {
-    BatchApplier small = new BatchApplier(codec, Clock.systemUTC(), 10_000, Duration.ofSeconds(2), null);
+    BatchApplier small = new BatchApplier(codec, Clock.systemUTC(), 10_000, SqlqConfig.DEFAULT_APPLIED_RETENTION,
+        new Faults(), new BatchApplier.Guard(Duration.ofSeconds(2), null));
     List<Reply> replies = replies(small.apply(connection, List.of(request(FOREVER + " SELECT x FROM c"))));
 
     assertThat(errors(replies)).containsExactly("SQLQ_REPLY_TOO_LARGE: the rows take more than the 10000 bytes"

@@ -5,6 +5,7 @@ import static io.sqlq.consumer.SqsEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyQueues;
@@ -43,7 +44,8 @@ class MaliciousRequestTest {
   void build() {
     Clock clock = Clock.systemUTC();
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
-        new BatchApplier(codec, clock, Duration.ofSeconds(10), new ReplyQueues(REPLIES)), work);
+        new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
+            new BatchApplier.Guard(Duration.ofSeconds(10), new ReplyQueues(REPLIES))), work);
     handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
   }
