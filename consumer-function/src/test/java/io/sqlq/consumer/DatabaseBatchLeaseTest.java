@@ -134,6 +134,20 @@ class DatabaseBatchLeaseTest {
     assertThat(batch.run("main", requests("main", "SELECT 1"), Duration.ZERO).version()).isEqualTo(2);
   }
 
+  @Test
+  void vacuumIntoAFile_staysRefusedForTheAdminWriterToo() {
+    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
+        new BatchApplier(codec, clock), work);
+    batch.run("main", requests("main", "CREATE TABLE t(v)"), Duration.ZERO);
+    Request into = new Request("exec-3", "main",
+        List.of(Statement.of("VACUUM INTO '" + work.resolve("copy.sqlite") + "'")), null);
+
+    assertThatThrownBy(() -> batch.run("main", Duration.ZERO, new MaintenanceStatement(into, codec, clock)))
+        .isInstanceOfSatisfying(MaintenanceFailedException.class,
+            e -> assertThat(e.error().code()).isEqualTo("SQLQ_VACUUM_REFUSED"));
+    assertThat(work.resolve("copy.sqlite")).doesNotExist();
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
