@@ -4,7 +4,9 @@ import static io.sqlq.cdk.Synth.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -246,6 +248,33 @@ class SqlqStackTest {
         + report.lines().filter(l -> l.contains("\"Non-Compliant\"")).count() + " unresolved");
     assertThat(suppressed).containsExactly("AwsSolutions-IAM5", "AwsSolutions-L1", "AwsSolutions-S1",
         "AwsSolutions-SQS3", "AwsSolutions-VPC7");
+  }
+
+  /**
+   * cfn-lint (installed on the development and CI machines) finds no error in either template.
+   * Its exit code is a bit set: 2 errors, 4 warnings, 8 informational; 1 means it could not run.
+   */
+  @Test
+  void cfnLintFindsNoErrorInTheTemplates() throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "cfn-lint"));
+    for (var entry : synth.stacks().entrySet()) {
+      Path file = dir.resolve(entry.getKey() + ".template.json");
+      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Template.fromStack(entry.getValue()).toJSON());
+      Process lint;
+      try {
+        lint = new ProcessBuilder("cfn-lint", "--format", "parseable", file.toString()).redirectErrorStream(true).start();
+      } catch (IOException e) {
+        throw new AssertionError("cfn-lint is not installed (pip install cfn-lint): " + e.getMessage(), e);
+      }
+      List<String> findings = new String(lint.getInputStream().readAllBytes()).lines().toList();
+      int exit = lint.waitFor();
+      List<String> errors = findings.stream().filter(l -> l.matches(".*:E\\d{4}:.*")).toList();
+      System.out.println("cfn-lint " + file + ": exit " + exit + ", " + errors.size() + " errors, "
+          + findings.stream().filter(l -> l.matches(".*:W\\d{4}:.*")).count() + " warnings");
+      findings.forEach(f -> System.out.println("  " + f));
+      assertThat(errors).isEmpty();
+      assertThat(exit & 3).as("cfn-lint exit code %d", exit).isZero();
+    }
   }
 
   private static Map<String, Object> queue(Template template, String name) {
