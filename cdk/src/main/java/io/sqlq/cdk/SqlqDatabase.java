@@ -56,8 +56,8 @@ import software.constructs.Construct;
  * from the current code: SnapStart, when on, only applies to published versions (AWS Lambda
  * Developer Guide, "Improving startup performance with Lambda SnapStart").
  *
- * <p>The bucket is retained when the stack is deleted (it holds the databases); the queues, the
- * functions and their log groups are deleted.
+ * <p>The bucket, and the KMS key when there is one, are retained when the stack is deleted (they
+ * hold and protect the databases); the queues, the functions and their log groups are deleted.
  */
 public final class SqlqDatabase extends Construct {
   /** The consumer's handler (notes/contracts.md). */
