@@ -45,7 +45,8 @@ public final class SqlqApp {
     return value == null ? fallback : value.toString();
   }
 
-  private static Code jar(String path) {
+  /** The jar at {@code path} as Lambda code; @throws IllegalStateException naming it when it is not there */
+  static Code jar(String path) {
     Path jar = Path.of(path).toAbsolutePath().normalize();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("sqlq: no Lambda jar at " + jar
