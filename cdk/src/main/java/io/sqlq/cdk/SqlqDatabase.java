@@ -90,7 +90,9 @@ public final class SqlqDatabase extends Construct {
   private final String keyPrefix;
 
   /**
-   * @throws IllegalArgumentException never for valid {@code props} (they are checked when built)
+   * Declares every resource in {@code scope}.
+   *
+   * @param props the settings, already checked by {@link SqlqDatabaseProps.Builder#build()}
    */
   public SqlqDatabase(Construct scope, String id, SqlqDatabaseProps props) {
     super(scope, id);

@@ -14,6 +14,10 @@ import software.constructs.Construct;
 public final class SqlqStack extends Stack {
   private final SqlqDatabase database;
 
+  /**
+   * @param stackProps the stack's own settings (account, region, description)
+   * @param props the settings of its {@link SqlqDatabase}
+   */
   public SqlqStack(Construct scope, String id, StackProps stackProps, SqlqDatabaseProps props) {
     super(scope, id, stackProps);
     database = new SqlqDatabase(this, "Sqlq", props);
