@@ -41,11 +41,17 @@ record SqlqPolicies(
     String deadLetterQueueArn,
     String replyQueuesArn) {
 
-  /** The tag keys a lock group is created with (SecurityGroupLock's TAG_LOCK, TAG_EXPIRES_AT, TAG_HOLDER). */
-  static final List<String> LOCK_TAG_KEYS = List.of("sqlq:lock", "sqlq:expires-at", "sqlq:holder");
+  /** The tag keys a lock group is created with (SecurityGroupLock's TAG_LOCK, TAG_EXPIRES_AT, TAG_HOLDER, TAG_ACQUIRED_AT). */
+  static final List<String> LOCK_TAG_KEYS = List.of("sqlq:lock", "sqlq:expires-at", "sqlq:holder", "sqlq:acquired-at");
   private static final String LOCK_TAG = LOCK_TAG_KEYS.get(0);
+  /** The one tag a lease extension rewrites. */
+  private static final String EXPIRES_AT_TAG = "sqlq:expires-at";
 
-  /** The consumer's statements, in the order DESIGN.md's steps make the calls. */
+  /**
+   * The consumer's statements, in the order DESIGN.md's steps make the calls. The lease keeper
+   * extends a held lock by DescribeSecurityGroups (is it still this holder's?) and CreateTags of
+   * {@code sqlq:expires-at} on the existing group, which is all LockExtend allows.
+   */
   List<PolicyStatement> consumer() {
     return List.of(
         statement("ConsumeRequests", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage",
@@ -58,6 +64,11 @@ record SqlqPolicies(
             "StringEquals", Map.of("ec2:CreateAction", "CreateSecurityGroup"),
             "Null", Map.of("aws:RequestTag/" + LOCK_TAG, "false"),
             "ForAllValues:StringEquals", Map.of("aws:TagKeys", LOCK_TAG_KEYS))),
+        lockList(),
+        statement("LockExtend", List.of("ec2:CreateTags"), List.of(securityGroupArns), Map.of(
+            "Null", Map.of("aws:ResourceTag/" + LOCK_TAG, "false"),
+            "ArnEquals", Map.of("ec2:Vpc", lockVpcArn),
+            "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(EXPIRES_AT_TAG)))),
         lockDelete("LockRelease"),
         statement("DatabaseReadWrite", List.of("s3:GetObject", "s3:PutObject"),
             List.of(bucketArn + "/" + keyPrefix + "db/*"), Map.of()),
@@ -66,11 +77,14 @@ record SqlqPolicies(
             List.of(replyQueuesArn, deadLetterQueueArn), Map.of()));
   }
 
-  /** The reaper's statements: list lock groups, delete expired ones. */
+  /** The reaper's statements (LockReaper): list lock groups, delete expired ones. */
   List<PolicyStatement> reaper() {
-    return List.of(
-        statement("LockList", List.of("ec2:DescribeSecurityGroups"), List.of("*"), Map.of()),
-        lockDelete("LockBreak"));
+    return List.of(lockList(), lockDelete("LockBreak"));
+  }
+
+  /** DescribeSecurityGroups: Describe* calls take no resource-level permissions. */
+  private static PolicyStatement lockList() {
+    return statement("LockList", List.of("ec2:DescribeSecurityGroups"), List.of("*"), Map.of());
   }
 
   /** DeleteSecurityGroup only of groups in the lock VPC that carry the {@code sqlq:lock} tag. */

@@ -188,8 +188,11 @@ class SqlqStackTest {
         "LockCreateTaggedGroup ec2:CreateSecurityGroup on " + SG
             + " if {ArnEquals={ec2:Vpc=" + vpc + "}, Null={aws:RequestTag/sqlq:lock=false}}",
         "LockTagOnCreate ec2:CreateTags on " + SG + " if {ForAllValues:StringEquals={aws:TagKeys=[sqlq:lock, "
-            + "sqlq:expires-at, sqlq:holder]}, Null={aws:RequestTag/sqlq:lock=false}, "
+            + "sqlq:expires-at, sqlq:holder, sqlq:acquired-at]}, Null={aws:RequestTag/sqlq:lock=false}, "
             + "StringEquals={ec2:CreateAction=CreateSecurityGroup}}",
+        "LockList ec2:DescribeSecurityGroups on * if {}",
+        "LockExtend ec2:CreateTags on " + SG + " if {ArnEquals={ec2:Vpc=" + vpc + "}, "
+            + "ForAllValues:StringEquals={aws:TagKeys=[sqlq:expires-at]}, Null={aws:ResourceTag/sqlq:lock=false}}",
         "LockRelease ec2:DeleteSecurityGroup on " + SG
             + " if {ArnEquals={ec2:Vpc=" + vpc + "}, Null={aws:ResourceTag/sqlq:lock=false}}",
         "DatabaseReadWrite [s3:GetObject, s3:PutObject] on " + bucket + "/db/* if {}",
