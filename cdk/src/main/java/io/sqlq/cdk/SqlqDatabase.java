@@ -68,8 +68,12 @@ public final class SqlqDatabase extends Construct {
   public static final String CONSUMER_ALIAS = "live";
   /** Records per consumer invocation: 10, the most a FIFO event source takes (Lambda Developer Guide). */
   public static final int BATCH_SIZE = 10;
-  /** Retention of the dead-letter queue: 14 days, the SQS maximum. */
-  public static final Duration DEAD_LETTER_RETENTION = Duration.days(14);
+  /**
+   * Retention of the request queue and of the dead-letter queue: 14 days, the SQS maximum, so a
+   * request survives the longest outage SQS allows (the default, 4 days, would drop requests
+   * silently after a long one); {@code _sqlq_applied} keeps its rows long enough for both (DESIGN.md).
+   */
+  public static final Duration RETENTION = Duration.days(14);
   /** CIDR block of the lock VPC, as {@code StackProvisioner}; it has no subnets, so no address is used. */
   public static final String LOCK_VPC_CIDR = "10.99.0.0/16";
   /** How often the reaper runs. */
@@ -105,10 +109,10 @@ public final class SqlqDatabase extends Construct {
     bucket = bucket(props, key);
     deadLetterQueue = queue(Queue.Builder.create(this, "DeadLetterQueue")
         .queueName(props.namePrefix() + "-dead-letter.fifo").fifo(true).contentBasedDeduplication(true)
-        .retentionPeriod(DEAD_LETTER_RETENTION), key);
+        .retentionPeriod(RETENTION), key);
     var request = Queue.Builder.create(this, "RequestQueue")
         .queueName(props.namePrefix() + "-requests.fifo").fifo(true).contentBasedDeduplication(true)
-        .visibilityTimeout(props.visibilityTimeout())
+        .visibilityTimeout(props.visibilityTimeout()).retentionPeriod(RETENTION)
         .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetterQueue).maxReceiveCount(props.maxReceiveCount()).build());
     if (props.highThroughputFifo()) {
       request.deduplicationScope(DeduplicationScope.MESSAGE_GROUP).fifoThroughputLimit(FifoThroughputLimit.PER_MESSAGE_GROUP_ID);

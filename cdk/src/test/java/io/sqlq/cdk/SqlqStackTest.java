@@ -90,9 +90,10 @@ class SqlqStackTest {
   }
 
   @Test
-  void requestQueueIsFifoWithContentDedupRedriveAndSixFunctionTimeouts() {
+  void requestQueueIsFifoWithContentDedupRedriveSixFunctionTimeoutsAnd14Days() {
     plain.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "sqlq-requests.fifo", "FifoQueue", true,
         "ContentBasedDeduplication", true, "VisibilityTimeout", 360, "SqsManagedSseEnabled", true,
+        "MessageRetentionPeriod", 1_209_600,
         "RedrivePolicy", Map.of("maxReceiveCount", 5, "deadLetterTargetArn", Match.anyValue())));
     assertThat(queue(plain, "sqlq-requests.fifo")).doesNotContainKeys("DeduplicationScope", "FifoThroughputLimit");
     custom.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "orders-requests.fifo",

@@ -67,6 +67,31 @@ class MainTest {
   }
 
   @Test
+  void dlqReplayRefusesABadMaxOrDatabaseBeforeTouchingTheQueue() {
+    assertThat(run("dlq", "replay", "--max", "0")).isEqualTo(2);
+    assertThat(run("dlq", "replay", "--db", "../etc")).isEqualTo(2);
+
+    assertThat(err.toString()).contains("sqlq: max must be at least 1, not 0")
+        .contains("sqlq: invalid database name '../etc'").doesNotContain("\tat ");
+  }
+
+  @Test
+  void dlqListWithoutAStackConfigurationNamesTheMissingVariables() {
+    int code = run("dlq", "list");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: missing environment variables: ").contains("SQLQ_DEAD_LETTER_QUEUE_URL");
+  }
+
+  @Test
+  void aDeadLetterIsOneTabSeparatedLineWithItsReasonAndSqlOnOneLine() {
+    var letter = new io.sqlq.client.DeadLetter("main", "req-1", 1, 6, "redriven after 6 receives",
+        "INSERT INTO t\nVALUES (1)", "m-1", "req-1", "1", "{}");
+
+    assertThat(DlqCommand.line(letter)).isEqualTo("main\treq-1\t6\tredriven after 6 receives\tINSERT INTO t VALUES (1)");
+  }
+
+  @Test
   void aParameterThatIsNotJsonIsRefusedWithAHint() {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> JsonParams.parse(java.util.List.of("x y"))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quote text as");

@@ -8,7 +8,9 @@ import io.sqlq.core.protocol.StatementResult;
 import io.sqlq.core.protocol.WireCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
+import io.sqlq.core.SqlqConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,27 +24,54 @@ import java.util.Optional;
  * nothing is applied; otherwise its statements run inside {@code SAVEPOINT sqlq_request}, and
  * any statement's error rolls back that savepoint only and becomes an ERROR reply. Each reply
  * is stored in {@code _sqlq_applied} in the same transaction, and the database version is
- * bumped by one. The caller publishes the file only after {@link #apply} returns, so the
+ * bumped by one. In the same transaction, rows of {@code _sqlq_applied} older than the retention
+ * are pruned, at most {@link #pruneLimit} of them, so a batch's extra work stays bounded while
+ * pruning still outpaces the rows a batch adds. The caller publishes the file only after {@link #apply} returns, so the
  * effect of a request and its stored reply are published together or not at all.
  */
 public final class BatchApplier {
   private final WireCodec codec;
   private final Clock clock;
   private final int maxReplyBytes;
+  private final Duration appliedRetention;
+  private final Faults faults;
 
   /**
    * @param maxReplyBytes the largest encoded reply, in bytes; a request whose reply would be
    *     larger is rolled back and answered {@link ReplyError#REPLY_TOO_LARGE}
+   * @param appliedRetention how long a row of {@code _sqlq_applied} is kept before it may be
+   *     pruned (see {@link io.sqlq.core.SqlqConfig#appliedRetention()})
+   * @param faults checked at {@link FaultPoint#MID_APPLY} after each request; unarmed in production
    */
-  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes) {
+  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults) {
     this.codec = codec;
     this.clock = clock;
     this.maxReplyBytes = maxReplyBytes;
+    this.appliedRetention = appliedRetention;
+    this.faults = faults;
+  }
+
+  /** An applier with the default retention and no faults. */
+  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes) {
+    this(codec, clock, maxReplyBytes, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
   }
 
   /** An applier whose replies fit one SQS message ({@link MessageLimits#MAX_BODY_BYTES}). */
+  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults) {
+    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES, appliedRetention, faults);
+  }
+
+  /** An applier whose replies fit one SQS message, with the default retention and no faults. */
   public BatchApplier(WireCodec codec, Clock clock) {
-    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES);
+    this(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
+  }
+
+  /**
+   * Most {@code _sqlq_applied} rows one batch of {@code requests} requests prunes: twice the
+   * requests it adds, at least 1,000, so old rows go faster than new ones come.
+   */
+  static int pruneLimit(int requests) {
+    return Math.max(1_000, 2 * requests);
   }
 
   /**
@@ -73,7 +102,9 @@ public final class BatchApplier {
         AppliedRequest outcome = applyOne(request, executor, control, version, at);
         tables.recordReply(request.id(), outcome.encodedReply(), at.toEpochMilli());
         applied.add(outcome);
+        faults.check(FaultPoint.MID_APPLY);
       }
+      tables.pruneApplied(at.minus(appliedRetention).toEpochMilli(), pruneLimit(requests.size()));
       tables.setVersion(version);
       connection.commit();
       return new AppliedBatch(version, applied);

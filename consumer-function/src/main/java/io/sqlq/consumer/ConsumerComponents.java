@@ -19,6 +19,7 @@ import java.util.Map;
  * @param deadLetters where undecodable messages go
  * @param defaultReplyTo the reply queue of requests that name none
  * @param lockWaitBudget the longest wait for a database's lock
+ * @param faults fault injection for tests ({@link FaultPoint}); unarmed unless a test arms it
  */
 public record ConsumerComponents(
     WireCodec codec,
@@ -26,7 +27,14 @@ public record ConsumerComponents(
     ReplySender replies,
     DeadLetters deadLetters,
     String defaultReplyTo,
-    Duration lockWaitBudget) {
+    Duration lockWaitBudget,
+    Faults faults) {
+
+  /** Components without fault injection. */
+  public ConsumerComponents(WireCodec codec, DatabaseBatch batch, ReplySender replies, DeadLetters deadLetters,
+      String defaultReplyTo, Duration lockWaitBudget) {
+    this(codec, batch, replies, deadLetters, defaultReplyTo, lockWaitBudget, new Faults());
+  }
 
   /** Working copies live here in Lambda: {@code /tmp} is the only writable path. */
   public static final Path LAMBDA_WORK_DIRECTORY = Path.of("/tmp/sqlq");
@@ -37,15 +45,25 @@ public record ConsumerComponents(
    * @param workDirectory where working copies of databases are kept
    */
   public static ConsumerComponents of(SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock) {
+    return of(config, clients, workDirectory, clock, new Faults());
+  }
+
+  /**
+   * As {@link #of(SqlqConfig, AwsClients, Path, Clock)}, with {@code faults} checked at every
+   * {@link FaultPoint} and the S3 store wrapped in a {@link FaultyDatabaseStore}.
+   */
+  public static ConsumerComponents of(SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock,
+      Faults faults) {
     WireCodec codec = new WireCodec();
     var sqs = clients.sqs();
     var batch = new DatabaseBatch(
         new SecurityGroupLock(clients.ec2(), config.lockVpcId(), config.lease(), clock),
-        new S3DatabaseStore(clients.s3(), config),
-        new BatchApplier(codec, clock),
-        workDirectory);
+        new FaultyDatabaseStore(new S3DatabaseStore(clients.s3(), config), faults),
+        new BatchApplier(codec, clock, config.appliedRetention(), faults),
+        workDirectory, faults);
     return new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
-        new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget());
+        new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget(),
+        faults);
   }
 
   /** Builds the components from {@code SQLQ_*} and AWS environment variables (Lambda). */

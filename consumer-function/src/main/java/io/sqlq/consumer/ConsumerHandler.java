@@ -85,6 +85,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     List<Request> requests = records.stream().flatMap(r -> r.requests().stream()).toList();
     try {
       AppliedBatch batch = components.batch().run(db, requests, budget);
+      components.faults().check(FaultPoint.AFTER_RELEASE);
       int messages = components.replies().send(db, batch.requests());
       log.info("database {} version {}: {} requests from {} messages, {} reply messages",
           db, batch.version(), requests.size(), records.size(), messages);

@@ -28,15 +28,24 @@ public final class DatabaseBatch {
   private final DatabaseStore store;
   private final BatchApplier applier;
   private final WorkingCopies copies;
+  private final Faults faults;
 
   /**
    * @param workDirectory where database copies are kept between batches (Lambda: under /tmp)
+   * @param faults checked after each step ({@link FaultPoint}); unarmed in production
    */
-  public DatabaseBatch(DatabaseLock lock, DatabaseStore store, BatchApplier applier, Path workDirectory) {
+  public DatabaseBatch(DatabaseLock lock, DatabaseStore store, BatchApplier applier, Path workDirectory,
+      Faults faults) {
     this.lock = lock;
     this.store = store;
     this.applier = applier;
     this.copies = new WorkingCopies(workDirectory);
+    this.faults = faults;
+  }
+
+  /** A batch without fault injection. */
+  public DatabaseBatch(DatabaseLock lock, DatabaseStore store, BatchApplier applier, Path workDirectory) {
+    this(lock, store, applier, workDirectory, new Faults());
   }
 
   /**
@@ -55,11 +64,15 @@ public final class DatabaseBatch {
     Lease lease = lock.acquire(db, lockWaitBudget);
     RuntimeException failure = null;
     try {
+      faults.check(FaultPoint.AFTER_LOCK);
       Path file = copies.path(db);
       String baseEtag = fetch(db, file);
+      faults.check(FaultPoint.AFTER_FETCH);
       AppliedBatch batch = apply(db, file, requests);
+      faults.check(FaultPoint.AFTER_COMMIT);
       String etag = store.publish(db, file, baseEtag, batch.version());
       copies.remember(db, etag);
+      faults.check(FaultPoint.AFTER_PUBLISH);
       return batch;
     } catch (RuntimeException e) {
       failure = e;

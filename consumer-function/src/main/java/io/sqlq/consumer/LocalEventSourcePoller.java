@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.sqlq.core.aws.AwsCallFailedException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,15 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
@@ -31,12 +37,22 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * delete the records it did not report in {@code batchItemFailures}, and leave the failed ones
  * to come back after their visibility timeout. A handler that throws fails the whole batch.
  *
- * <p>One thread; {@link #start()} and {@link #close()} bracket its life.
+ * <p>Records it does not delete (reported failed, or all of them when the batch crashed) it
+ * makes visible again itself, {@link #RELEASE_MARGIN} before their visibility timeout would.
+ * SQS would return them at the same moment; the explicit release works around moto 5.2, whose
+ * ReceiveMessage skips a FIFO group's first timed-out message while a later one of the same
+ * group is still marked in flight and so returns the later one first, breaking the group's
+ * order. A batch that took longer than that is left to the visibility timeout.
+ *
+ * <p>Two threads ({@code sqlq-poller} and {@code sqlq-poller-release}); {@link #start()} and
+ * {@link #close()} bracket their life.
  */
 public final class LocalEventSourcePoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalEventSourcePoller.class);
   /** The SQS event source's largest batch for a FIFO queue: 10 (ReceiveMessage's maximum). */
   public static final int MAX_BATCH = 10;
+  /** How long before their visibility timeout records that were not deleted are released: 500 ms. */
+  static final Duration RELEASE_MARGIN = Duration.ofMillis(500);
 
   private final SqsClient sqs;
   private final String queueUrl;
@@ -44,24 +60,38 @@ public final class LocalEventSourcePoller implements AutoCloseable {
   private final Duration functionTimeout;
   private final int waitSeconds;
   private final Clock clock;
+  private final Faults faults;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong failedRecords = new AtomicLong();
+  private final ScheduledExecutorService releases = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("sqlq-poller-release").factory());
+  private volatile Duration visibilityTimeout;
   private Thread thread;
 
   /**
    * @param functionTimeout the simulated function timeout (Lambda's maximum is 900 s); keep it
    *     below the queue's visibility timeout
    * @param waitTime long-poll wait per receive, 0 to 20 s
+   * @param faults checked at {@link FaultPoint#AFTER_REPLIES}, after the handler returned and
+   *     before the records are deleted; a fault there leaves every record of the batch to come
+   *     back after its visibility timeout, as a crash of the event source would
    */
   public LocalEventSourcePoller(SqsClient sqs, String queueUrl, RequestHandler<SQSEvent, SQSBatchResponse> handler,
-      Duration functionTimeout, Duration waitTime, Clock clock) {
+      Duration functionTimeout, Duration waitTime, Clock clock, Faults faults) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.handler = handler;
     this.functionTimeout = functionTimeout;
     this.waitSeconds = (int) Math.min(20, Math.max(0, waitTime.toSeconds()));
     this.clock = clock;
+    this.faults = faults;
+  }
+
+  /** A poller without fault injection. */
+  public LocalEventSourcePoller(SqsClient sqs, String queueUrl, RequestHandler<SQSEvent, SQSBatchResponse> handler,
+      Duration functionTimeout, Duration waitTime, Clock clock) {
+    this(sqs, queueUrl, handler, functionTimeout, waitTime, clock, new Faults());
   }
 
   /** Starts polling on a daemon thread named {@code sqlq-poller}. */
@@ -93,8 +123,10 @@ public final class LocalEventSourcePoller implements AutoCloseable {
    *
    * @return the number of records received
    * @throws AwsCallFailedException when receiving or deleting failed
+   * @throws InjectedFaultException when a test armed {@link FaultPoint#AFTER_REPLIES}; nothing is deleted
    */
   public int pollOnce() {
+    Instant receivedAt = clock.instant();
     List<Message> messages;
     try {
       messages = sqs.receiveMessage(ReceiveMessageRequest.builder().queueUrl(queueUrl)
@@ -112,8 +144,51 @@ public final class LocalEventSourcePoller implements AutoCloseable {
     Set<String> failed = invoke(event, messages);
     failedRecords.addAndGet(failed.size());
     batches.incrementAndGet();
-    delete(messages, failed);
+    List<Message> kept = messages;
+    try {
+      faults.check(FaultPoint.AFTER_REPLIES);
+      delete(messages, failed);
+      kept = messages.stream().filter(m -> failed.contains(m.messageId())).toList();
+    } finally {
+      releaseBeforeTimeout(kept, receivedAt);
+    }
     return messages.size();
+  }
+
+  /** Makes {@code kept} visible again, in order, just before their visibility timeout would. */
+  private void releaseBeforeTimeout(List<Message> kept, Instant receivedAt) {
+    Instant at = receivedAt.plus(visibilityTimeout()).minus(RELEASE_MARGIN);
+    long delayMs = Duration.between(clock.instant(), at).toMillis();
+    if (kept.isEmpty() || delayMs < 0) {
+      return;
+    }
+    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+    for (Message m : kept) {
+      entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+          .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
+    }
+    releases.schedule(() -> {
+      try {
+        sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
+      } catch (SdkException e) {
+        log.debug("releasing {} records failed; they come back after their visibility timeout: {}",
+            entries.size(), e.getMessage());
+      }
+    }, delayMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** The queue's VisibilityTimeout attribute, read once. */
+  private Duration visibilityTimeout() {
+    if (visibilityTimeout == null) {
+      try {
+        visibilityTimeout = Duration.ofSeconds(Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+            .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)).attributes()
+            .get(QueueAttributeName.VISIBILITY_TIMEOUT)));
+      } catch (SdkException e) {
+        throw AwsCallFailedException.of("SQS GetQueueAttributes " + queueUrl, e);
+      }
+    }
+    return visibilityTimeout;
   }
 
   private Set<String> invoke(SQSEvent event, List<Message> messages) {
@@ -195,6 +270,7 @@ public final class LocalEventSourcePoller implements AutoCloseable {
   @Override
   public synchronized void close() {
     running.set(false);
+    releases.shutdownNow();
     if (thread != null) {
       try {
         thread.join(functionTimeout.plusSeconds(waitSeconds + 1).toMillis());

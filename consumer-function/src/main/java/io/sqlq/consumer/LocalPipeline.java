@@ -75,6 +75,14 @@ public final class LocalPipeline implements AutoCloseable {
    * @throws io.sqlq.core.aws.AwsCallFailedException when the emulator does not answer
    */
   public static LocalPipeline start(Options options) {
+    return start(options, new Faults());
+  }
+
+  /**
+   * As {@link #start(Options)}, with {@code faults} shared by every poller and its handler (see
+   * {@link FaultPoint}), for tests that crash the consumer on purpose.
+   */
+  public static LocalPipeline start(Options options, Faults faults) {
     MotoServer moto = options.endpoint() == null ? MotoServer.start() : null;
     URI endpoint = moto == null ? options.endpoint() : moto.endpoint();
     AwsClients clients = null;
@@ -88,9 +96,10 @@ public final class LocalPipeline implements AutoCloseable {
       LocalPipeline pipeline = new LocalPipeline(moto, config, clients);
       Path work = Files.createTempDirectory("sqlq-consumer-");
       for (int i = 0; i < options.pollers(); i++) {
-        var components = ConsumerComponents.of(config, clients, work.resolve("poller-" + i), Clock.systemUTC());
+        var components = ConsumerComponents.of(config, clients, work.resolve("poller-" + i), Clock.systemUTC(), faults);
         var poller = new LocalEventSourcePoller(clients.sqs(), config.requestQueueUrl(),
-            new ConsumerHandler(components), options.functionTimeout(), Duration.ofSeconds(1), Clock.systemUTC());
+            new ConsumerHandler(components), options.functionTimeout(), Duration.ofSeconds(1), Clock.systemUTC(),
+            faults);
         pipeline.pollers.add(poller);
         poller.start();
       }

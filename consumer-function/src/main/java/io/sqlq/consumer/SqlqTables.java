@@ -14,7 +14,9 @@ import java.util.Optional;
  *   <li>{@code _sqlq_applied(id, reply, applied_at_ms)}: one row per applied request id with
  *       the exact reply it got, written in the same transaction as the request's effect. A
  *       request whose id is here is answered from here and not applied again (redelivery,
- *       replay from the dead-letter queue, duplicate sends).
+ *       replay from the dead-letter queue, duplicate sends). Rows older than the retention
+ *       are pruned, a bounded number per batch, in the batch's own transaction
+ *       ({@link #pruneApplied}); the index {@code _sqlq_applied_at} makes finding them cheap.
  *   <li>{@code _sqlq_meta(key, value)}: the database version ({@code key = 'version'}), one
  *       step per published batch.
  * </ul>
@@ -26,6 +28,7 @@ final class SqlqTables implements AutoCloseable {
         reply TEXT NOT NULL,
         applied_at_ms INTEGER NOT NULL
       ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS _sqlq_applied_at ON _sqlq_applied(applied_at_ms);
       CREATE TABLE IF NOT EXISTS _sqlq_meta (
         key TEXT PRIMARY KEY NOT NULL,
         value INTEGER NOT NULL
@@ -34,6 +37,7 @@ final class SqlqTables implements AutoCloseable {
 
   private final PreparedStatement findReply;
   private final PreparedStatement insertReply;
+  private final PreparedStatement pruneApplied;
   private final PreparedStatement readVersion;
   private final PreparedStatement writeVersion;
 
@@ -49,6 +53,8 @@ final class SqlqTables implements AutoCloseable {
     findReply = connection.prepareStatement("SELECT reply FROM _sqlq_applied WHERE id = ?");
     insertReply = connection.prepareStatement(
         "INSERT INTO _sqlq_applied(id, reply, applied_at_ms) VALUES (?, ?, ?)");
+    pruneApplied = connection.prepareStatement("DELETE FROM _sqlq_applied WHERE id IN"
+        + " (SELECT id FROM _sqlq_applied WHERE applied_at_ms < ? ORDER BY applied_at_ms LIMIT ?)");
     readVersion = connection.prepareStatement("SELECT value FROM _sqlq_meta WHERE key = 'version'");
     writeVersion = connection.prepareStatement(
         "INSERT INTO _sqlq_meta(key, value) VALUES ('version', ?)"
@@ -71,6 +77,18 @@ final class SqlqTables implements AutoCloseable {
     insertReply.executeUpdate();
   }
 
+  /**
+   * Deletes up to {@code limit} rows of {@code _sqlq_applied} applied before {@code beforeMs}
+   * (epoch ms), oldest first.
+   *
+   * @return the number of rows deleted
+   */
+  int pruneApplied(long beforeMs, int limit) throws SQLException {
+    pruneApplied.setLong(1, beforeMs);
+    pruneApplied.setInt(2, limit);
+    return pruneApplied.executeUpdate();
+  }
+
   /** The database version, 0 for a database sqlq never wrote. */
   long version() throws SQLException {
     try (ResultSet rs = readVersion.executeQuery()) {
@@ -87,6 +105,7 @@ final class SqlqTables implements AutoCloseable {
   public void close() throws SQLException {
     findReply.close();
     insertReply.close();
+    pruneApplied.close();
     readVersion.close();
     writeVersion.close();
   }

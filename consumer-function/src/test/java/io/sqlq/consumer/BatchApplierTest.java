@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -206,6 +207,39 @@ class BatchApplierTest {
     applier.apply(connection, List.of(request("INSERT INTO t(v) VALUES ('a')")));
 
     assertThat(connection.getAutoCommit()).isTrue();
+  }
+
+  @Test
+  void appliedRowsOlderThanTheRetentionArePrunedByTheNextBatchAndNewerOnesKept() throws SQLException {
+    Duration retention = Duration.ofHours(1);
+    at(NOW.minus(Duration.ofHours(2)), retention).apply(connection, List.of(request("INSERT INTO t(v) VALUES ('old')")));
+    at(NOW.minus(Duration.ofMinutes(59)), retention).apply(connection,
+        List.of(request("INSERT INTO t(v) VALUES ('recent')")));
+
+    at(NOW, retention).apply(connection, List.of(request("INSERT INTO t(v) VALUES ('now')")));
+
+    assertThat(query("SELECT group_concat(id, ',') FROM (SELECT id FROM _sqlq_applied ORDER BY id)"))
+        .isEqualTo("req-0,req-2,req-3");
+    assertThat(query("SELECT count(*) FROM t")).isEqualTo("3");
+  }
+
+  @Test
+  void oneBatchPrunesAtMostItsLimitOldestFirst() throws SQLException {
+    try (var s = connection.createStatement()) {
+      s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)"
+          + " INSERT INTO _sqlq_applied SELECT 'stale-' || i, '{}', i FROM n");
+    }
+
+    at(NOW, Duration.ofHours(1)).apply(connection, List.of(request("SELECT 1")));
+
+    assertThat(BatchApplier.pruneLimit(1)).isEqualTo(1_000);
+    assertThat(BatchApplier.pruneLimit(4_000)).isEqualTo(8_000);
+    assertThat(query("SELECT count(*) FROM _sqlq_applied WHERE id LIKE 'stale-%'")).isEqualTo("500");
+    assertThat(query("SELECT min(applied_at_ms) FROM _sqlq_applied WHERE id LIKE 'stale-%'")).isEqualTo("1001");
+  }
+
+  private BatchApplier at(Instant instant, Duration retention) {
+    return new BatchApplier(codec, Clock.fixed(instant, ZoneOffset.UTC), retention, new Faults());
   }
 
   private Request request(String sql, Object... params) {

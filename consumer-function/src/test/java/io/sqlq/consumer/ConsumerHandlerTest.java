@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.WireCodec;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -36,15 +39,45 @@ class ConsumerHandlerTest {
   private final WireCodec codec = new WireCodec();
   private final RecordingSqs sqs = new RecordingSqs();
   private final CountingStore store = new CountingStore(new InMemoryDatabaseStore());
+  private final Faults faults = new Faults();
   private ConsumerHandler handler;
 
   @BeforeEach
   void build(@TempDir Path work) {
     Clock clock = Clock.systemUTC();
-    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
-        new BatchApplier(codec, clock), work);
+    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), new FaultyDatabaseStore(store, faults),
+        new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, faults), work, faults);
     handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
-        new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
+        new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1), faults));
+  }
+
+  /**
+   * The dedup table's test: every step at which the consumer can die leaves the records for
+   * redelivery, and the redelivered request is applied once and answered once, with the reply
+   * it first got when the crash came after its effect was published.
+   */
+  @ParameterizedTest
+  @EnumSource(value = FaultPoint.class, mode = EnumSource.Mode.EXCLUDE, names = "AFTER_REPLIES")
+  void aCrashAtAnyStepFailsTheRecordsAndTheRedeliveryAppliesTheRequestOnce(FaultPoint point) {
+    handler.handleRequest(event(record("c", "main", "{\"id\":\"c\",\"sql\":\"CREATE TABLE t(v)\"}")), null);
+    SQSEvent insert = event(record("i", "main", "{\"id\":\"i\",\"sql\":\"INSERT INTO t VALUES (1)\"}"));
+    faults.arm(point, 1, 1);
+
+    SQSBatchResponse crashed = handler.handleRequest(insert, null);
+    SQSBatchResponse redelivered = handler.handleRequest(insert, null);
+    handler.handleRequest(event(record("q", "main", "{\"id\":\"q\",\"sql\":\"SELECT count(*) FROM t\"}")), null);
+
+    assertThat(faults.fired(point)).isEqualTo(1);
+    assertThat(crashed.getBatchItemFailures()).extracting(BatchItemFailure::getItemIdentifier).containsExactly("i");
+    assertThat(redelivered.getBatchItemFailures()).isEmpty();
+    assertThat(repliesTo("i")).hasSize(1);
+    assertThat(repliesTo("i").get(0).results().get(0).rowsAffected()).isEqualTo(1);
+    assertThat(lastReplies().get(0).results().get(0).rows()).containsExactly(List.of(1L));
+  }
+
+  private List<Reply> repliesTo(String id) {
+    return sqs.sentTo(REPLIES).stream().flatMap(m -> codec.decodeReplies(m.messageBody()).stream())
+        .filter(r -> r.id().equals(id)).toList();
   }
 
   @Test

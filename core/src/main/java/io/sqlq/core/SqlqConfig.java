@@ -24,6 +24,10 @@ import java.util.Map;
  *     ({@code SQLQ_LEASE_MS}, default 300,000 ms)
  * @param lockWaitBudget how long a batch waits for a held lock before its records are failed
  *     for redelivery ({@code SQLQ_LOCK_WAIT_MS}, default 20,000 ms)
+ * @param appliedRetention how long a row of {@code _sqlq_applied} (a request's stored reply,
+ *     its dedup record) is kept before it may be pruned ({@code SQLQ_APPLIED_RETENTION_MS},
+ *     default {@link #DEFAULT_APPLIED_RETENTION}); must cover the longest time a message can
+ *     still be delivered or replayed
  */
 public record SqlqConfig(
     String region,
@@ -35,12 +39,22 @@ public record SqlqConfig(
     String deadLetterQueueUrl,
     String lockVpcId,
     Duration lease,
-    Duration lockWaitBudget) {
+    Duration lockWaitBudget,
+    Duration appliedRetention) {
 
   /** Default lease: 300,000 ms. */
   public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
   /** Default lock wait budget: 20,000 ms. */
   public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(20);
+  /**
+   * Default retention of {@code _sqlq_applied} rows: 29 days (2,505,600,000 ms). A message lives
+   * at most 14 days in the request queue (the SQS maximum MessageRetentionPeriod, 1,209,600 s),
+   * and a FIFO queue's message moved to its dead-letter queue starts a new retention period
+   * there ("For FIFO queues, the enqueue timestamp resets when the message is moved to a
+   * dead-letter queue": Amazon SQS Developer Guide, "Setting-up dead-letter queue retention"),
+   * up to 14 more days; plus one day of margin for the replay itself.
+   */
+  public static final Duration DEFAULT_APPLIED_RETENTION = Duration.ofDays(14 + 14 + 1);
 
   public SqlqConfig {
     keyPrefix = keyPrefix == null ? "" : keyPrefix;
@@ -49,10 +63,22 @@ public record SqlqConfig(
     }
     lease = lease == null ? DEFAULT_LEASE : lease;
     lockWaitBudget = lockWaitBudget == null ? DEFAULT_LOCK_WAIT : lockWaitBudget;
+    appliedRetention = appliedRetention == null ? DEFAULT_APPLIED_RETENTION : appliedRetention;
     if (lease.isNegative() || lease.isZero() || lockWaitBudget.isNegative()) {
       throw new ConfigurationException("lease must be positive and lock wait budget not negative: lease "
           + lease.toMillis() + " ms, wait " + lockWaitBudget.toMillis() + " ms");
     }
+    if (appliedRetention.isNegative() || appliedRetention.isZero()) {
+      throw new ConfigurationException("SQLQ_APPLIED_RETENTION_MS must be positive: " + appliedRetention.toMillis()
+          + " ms");
+    }
+  }
+
+  /** A configuration with the default retention of {@code _sqlq_applied} rows. */
+  public SqlqConfig(String region, URI endpoint, String bucket, String keyPrefix, String requestQueueUrl,
+      String replyQueueUrl, String deadLetterQueueUrl, String lockVpcId, Duration lease, Duration lockWaitBudget) {
+    this(region, endpoint, bucket, keyPrefix, requestQueueUrl, replyQueueUrl, deadLetterQueueUrl, lockVpcId, lease,
+        lockWaitBudget, null);
   }
 
   /**
@@ -79,7 +105,7 @@ public record SqlqConfig(
     String endpoint = env.get("AWS_ENDPOINT_URL");
     return new SqlqConfig(region, endpoint == null || endpoint.isBlank() ? null : uri(endpoint), bucket,
         env.get("SQLQ_PREFIX"), requestQueue, replyQueue, deadLetterQueue, lockVpc,
-        millis(env, "SQLQ_LEASE_MS"), millis(env, "SQLQ_LOCK_WAIT_MS"));
+        millis(env, "SQLQ_LEASE_MS"), millis(env, "SQLQ_LOCK_WAIT_MS"), millis(env, "SQLQ_APPLIED_RETENTION_MS"));
   }
 
   /** The S3 key of database {@code db}: {@code <prefix>db/<db>.sqlite}. */

@@ -1,7 +1,9 @@
 package io.sqlq.it;
 
+import io.sqlq.client.DeadLetterQueue;
 import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
+import io.sqlq.consumer.Faults;
 import io.sqlq.consumer.LocalPipeline;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
@@ -14,10 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A JUnit extension giving a test class a local pipeline on its own {@code moto_server}
@@ -26,19 +30,33 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code @RegisterExtension static final Pipeline pipeline = new Pipeline(1);}.
  */
 final class Pipeline implements BeforeAllCallback, AfterAllCallback {
-  private final int pollers;
+  private final LocalPipeline.Options options;
+  /** The faults every poller and handler of this pipeline checks; unarmed until a test arms them. */
+  final Faults faults = new Faults();
   LocalPipeline local;
   SqsClient sqs;
   private final List<AutoCloseable> owned = new ArrayList<>();
 
   /** A pipeline with {@code pollers} consumer pollers. */
   Pipeline(int pollers) {
-    this.pollers = pollers;
+    this(LocalPipeline.Options.of("sqlq", pollers, null));
+  }
+
+  /**
+   * A pipeline with {@code pollers} pollers and a short visibility timeout, so that records a
+   * test fails on purpose come back within {@code visibilityTimeout}.
+   */
+  Pipeline(int pollers, Duration functionTimeout, Duration visibilityTimeout) {
+    this(new LocalPipeline.Options("sqlq", pollers, functionTimeout, visibilityTimeout, null));
+  }
+
+  private Pipeline(LocalPipeline.Options options) {
+    this.options = options;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    local = LocalPipeline.start(LocalPipeline.Options.of("sqlq", pollers, null));
+    local = LocalPipeline.start(options, faults);
     sqs = local.clients().sqs();
   }
 
@@ -52,6 +70,22 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
         .replyWaitTime(Duration.ofSeconds(1)).build();
     owned.add(client);
     return client;
+  }
+
+  /**
+   * Sets the request queue's redrive policy to move a message to the dead-letter queue after
+   * {@code receives} receives (the stack's own is {@code StackProvisioner.MAX_RECEIVE_COUNT}).
+   */
+  void maxReceiveCount(int receives) {
+    String arn = sqs.getQueueAttributes(b -> b.queueUrl(local.config().deadLetterQueueUrl())
+        .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+    sqs.setQueueAttributes(b -> b.queueUrl(local.config().requestQueueUrl()).attributes(Map.of(
+        QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":" + receives + "}")));
+  }
+
+  /** The dead-letter queue of this pipeline's stack. */
+  DeadLetterQueue deadLetters() {
+    return new DeadLetterQueue(sqs, local.config().deadLetterQueueUrl(), local.config().requestQueueUrl());
   }
 
   /** Downloads the published file of {@code db} into {@code dir}. */

@@ -78,7 +78,8 @@ class PipelineIT {
     assertThat(behind.results().get(0).rows()).containsExactly(List.of(42L));
     Message dead = receiveOne(pipeline.local.config().deadLetterQueueUrl());
     assertThat(dead.body()).isEqualTo("this is not json");
-    assertThat(dead.attributesAsStrings()).containsEntry("MessageGroupId", "poison");
+    assertThat(dead.attributesAsStrings()).containsEntry("MessageGroupId", "poison")
+        .containsEntry("MessageDeduplicationId", "poison-1");
     assertThat(dead.messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue()).contains("not JSON");
     assertThat(dead.messageAttributes()).containsKey(DeadLetters.FIRST_SEEN_ATTRIBUTE);
   }

@@ -1,0 +1,58 @@
+package io.sqlq.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sqlq.client.SqlqClient;
+import io.sqlq.consumer.FaultPoint;
+import io.sqlq.core.protocol.Reply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replies are sent only after the publish, and a crash around them costs a redelivery, never a
+ * second effect or a second completion: after the publish and before the replies (no reply yet,
+ * the redelivery answers from {@code _sqlq_applied}), and after the replies before the delete
+ * (the redelivery sends the replies again, and the SDK ignores the copies).
+ */
+class RedeliveryIT {
+  @RegisterExtension
+  static final Pipeline pipeline = new Pipeline(1, Duration.ofSeconds(2), Duration.ofSeconds(3));
+
+  @ParameterizedTest
+  @EnumSource(value = FaultPoint.class, names = {"AFTER_PUBLISH", "AFTER_RELEASE", "AFTER_REPLIES"})
+  void aCrashAroundTheRepliesCompletesEachFutureOnceWithTheReplyOfItsRow(FaultPoint point, @TempDir Path dir)
+      throws Exception {
+    String db = "redeliver-" + point.name().toLowerCase().replace('_', '-');
+    SqlqClient client = pipeline.client(db);
+    client.submit("CREATE TABLE t(v INTEGER)").get(60, TimeUnit.SECONDS);
+    pipeline.faults.arm(point, 1, 1);
+    AtomicInteger completions = new AtomicInteger();
+    List<CompletableFuture<Reply>> futures = new ArrayList<>();
+    for (int v = 0; v < 5; v++) {
+      CompletableFuture<Reply> f = client.submit("INSERT INTO t VALUES (?)", v);
+      f.whenComplete((r, e) -> completions.incrementAndGet());
+      futures.add(f);
+    }
+
+    List<Long> rowids = new ArrayList<>();
+    for (var f : futures) {
+      rowids.add(f.get(60, TimeUnit.SECONDS).results().get(0).lastInsertRowid());
+    }
+    Reply after = client.submit("SELECT group_concat(rowid || ':' || v, ',') FROM t").get(60, TimeUnit.SECONDS);
+
+    assertThat(pipeline.faults.fired(point)).isEqualTo(1);
+    assertThat(completions).hasValue(5);
+    assertThat(rowids).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(after.results().get(0).rows()).containsExactly(List.of("1:0,2:1,3:2,4:3,5:4"));
+    pipeline.faults.disarm();
+  }
+}
