@@ -1,19 +1,22 @@
 package io.sqlq.consumer;
 
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.StatementResult;
 import io.sqlq.core.protocol.WireCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
-import io.sqlq.core.SqlqConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,15 +29,36 @@ import java.util.Optional;
  * is stored in {@code _sqlq_applied} in the same transaction, and the database version is
  * bumped by one. In the same transaction, rows of {@code _sqlq_applied} older than the retention
  * are pruned, at most {@link #pruneLimit} of them, so a batch's extra work stays bounded while
- * pruning still outpaces the rows a batch adds. The caller publishes the file only after {@link #apply} returns, so the
- * effect of a request and its stored reply are published together or not at all.
+ * pruning still outpaces the rows a batch adds. The caller publishes the file only after
+ * {@link #apply} returns, so the effect of a request and its stored reply are published together
+ * or not at all.
+ *
+ * <p>Before a request runs, its {@link Guard} applies: a request naming a reply queue outside the
+ * stack is not applied and is answered {@link ReplyError#REPLY_QUEUE_REFUSED} on the default reply
+ * queue, a request over a per-request limit is answered by {@link RequestScreen}, and each
+ * statement runs under the guard's time budget.
  */
 public final class BatchApplier {
+  /**
+   * What the consumer guards each request with.
+   *
+   * @param statementBudget how long one statement may run before it is interrupted and its
+   *     request answered {@link ReplyError#STATEMENT_TIMEOUT}
+   * @param replyQueues the reply queues requests may name, or null to let them name any queue
+   *     (tools and tests that send no replies)
+   */
+  public record Guard(Duration statementBudget, ReplyQueues replyQueues) {
+    /** {@link StatementBudget#DEFAULT} and any reply queue: for tools and tests only. */
+    public static final Guard NONE = new Guard(StatementBudget.DEFAULT, null);
+  }
+
   private final WireCodec codec;
   private final Clock clock;
   private final int maxReplyBytes;
   private final Duration appliedRetention;
   private final Faults faults;
+  private final StatementBudget budget;
+  private final ReplyQueues replyQueues;
 
   /**
    * @param maxReplyBytes the largest encoded reply, in bytes; a request whose reply would be
@@ -42,26 +66,44 @@ public final class BatchApplier {
    * @param appliedRetention how long a row of {@code _sqlq_applied} is kept before it may be
    *     pruned (see {@link io.sqlq.core.SqlqConfig#appliedRetention()})
    * @param faults checked at {@link FaultPoint#MID_APPLY} after each request; unarmed in production
+   * @param guard the statement budget and the allowed reply queues
    */
-  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults) {
+  public BatchApplier(
+      WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults, Guard guard) {
     this.codec = codec;
     this.clock = clock;
     this.maxReplyBytes = maxReplyBytes;
     this.appliedRetention = appliedRetention;
     this.faults = faults;
+    this.budget = new StatementBudget(guard.statementBudget());
+    this.replyQueues = guard.replyQueues();
   }
 
-  /** An applier with the default retention and no faults. */
+  /** As the full constructor, with {@link Guard#NONE}: any reply queue (tools and tests). */
+  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults) {
+    this(codec, clock, maxReplyBytes, appliedRetention, faults, Guard.NONE);
+  }
+
+  /** An applier with the default retention, no faults and {@link Guard#NONE}. */
   public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes) {
     this(codec, clock, maxReplyBytes, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
   }
 
-  /** An applier whose replies fit one SQS message ({@link MessageLimits#MAX_BODY_BYTES}). */
-  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults) {
-    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES, appliedRetention, faults);
+  /**
+   * The consumer's applier: replies fit one SQS message ({@link MessageLimits#MAX_BODY_BYTES}),
+   * requests are guarded by {@code guard}.
+   */
+  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults, Guard guard) {
+    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES, appliedRetention, faults,
+        guard);
   }
 
-  /** An applier whose replies fit one SQS message, with the default retention and no faults. */
+  /** An applier whose replies fit one SQS message, with {@link Guard#NONE}. */
+  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults) {
+    this(codec, clock, appliedRetention, faults, Guard.NONE);
+  }
+
+  /** An applier whose replies fit one SQS message, with the default retention, no faults and {@link Guard#NONE}. */
   public BatchApplier(WireCodec codec, Clock clock) {
     this(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
   }
@@ -77,6 +119,12 @@ public final class BatchApplier {
   /**
    * Applies {@code requests} to the database open on {@code connection} and commits.
    *
+   * <p>Some errors make SQLite roll back the whole transaction, not just the failing statement
+   * (an interrupted INSERT, UPDATE or DELETE: sqlite.org/c3ref/interrupt.html). The applier
+   * notices when the request's savepoint is gone, keeps that request's error, and applies the
+   * batch again from its start with that request answered by its error and not run: at most one
+   * extra pass per such request, and nothing of a lost pass is committed or replied.
+   *
    * @param connection an open SQLite connection in auto-commit mode; left in auto-commit mode
    * @param requests the requests of one database, in queue order
    * @return the new version and one reply per request, in order
@@ -85,21 +133,38 @@ public final class BatchApplier {
    * @throws SQLException when sqlq's own bookkeeping fails; the transaction is rolled back
    */
   public AppliedBatch apply(Connection connection, List<Request> requests) throws SQLException {
+    Map<String, ReplyError> lost = new HashMap<>();
+    while (true) {
+      try {
+        return applyOnce(connection, requests, lost);
+      } catch (TransactionLostException e) {
+        lost.put(e.requestId, e.error);
+      }
+    }
+  }
+
+  private AppliedBatch applyOnce(Connection connection, List<Request> requests, Map<String, ReplyError> lost)
+      throws SQLException, TransactionLostException {
     String db = requests.isEmpty() ? "?" : requests.get(0).db();
     connection.setAutoCommit(false);
+    Exception failure = null;
     try (SqlqTables tables = new SqlqTables(connection);
-        StatementExecutor executor = new StatementExecutor(connection);
+        StatementExecutor executor = new StatementExecutor(connection, budget, maxReplyBytes);
         java.sql.Statement control = connection.createStatement()) {
       long version = tables.version() + 1;
       Instant at = clock.instant();
       List<AppliedRequest> applied = new ArrayList<>(requests.size());
-      for (Request request : requests) {
+      for (Request asked : requests) {
+        Request request = withAllowedReplyQueue(asked);
         Optional<String> stored = tables.storedReply(request.id());
         if (stored.isPresent()) {
           applied.add(new AppliedRequest(request, codec.decodeReplies(stored.get()).get(0), stored.get()));
           continue;
         }
-        AppliedRequest outcome = applyOne(request, executor, control, version, at);
+        ReplyError refused = refusal(asked, request, lost);
+        AppliedRequest outcome = refused != null
+            ? answered(request, Reply.error(request, refused, version, at))
+            : applyOne(request, executor, control, version, at);
         tables.recordReply(request.id(), outcome.encodedReply(), at.toEpochMilli());
         applied.add(outcome);
         faults.check(FaultPoint.MID_APPLY);
@@ -108,20 +173,37 @@ public final class BatchApplier {
       tables.setVersion(version);
       connection.commit();
       return new AppliedBatch(version, applied);
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | TransactionLostException e) {
+      failure = e;
       rollbackQuietly(connection, e);
       if (e instanceof SQLException sql && StatementExecutor.isFatal(sql)) {
         throw new BatchAbortedException(db, sql.getMessage(), sql);
       }
       throw e;
     } finally {
-      connection.setAutoCommit(true);
+      restoreAutoCommit(connection, failure);
     }
+  }
+
+  /** {@code asked} as it is answered: on the default reply queue when it named one outside the stack. */
+  private Request withAllowedReplyQueue(Request asked) {
+    return replyQueues == null || replyQueues.allows(asked.replyTo())
+        ? asked : new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo());
+  }
+
+  /** Why the request is answered without running, or null when it runs. */
+  private ReplyError refusal(Request asked, Request request, Map<String, ReplyError> lost) {
+    if (request != asked) {
+      return new ReplyError(ReplyError.REPLY_QUEUE_REFUSED, "replyTo " + asked.replyTo()
+          + " is not one of this stack's reply queues (" + replyQueues.defaultReplyTo()
+          + " or a queue beside it named after it with '-'); the request was not applied", null);
+    }
+    return RequestScreen.refusal(request).orElse(lost.get(request.id()));
   }
 
   private AppliedRequest applyOne(
       Request request, StatementExecutor executor, java.sql.Statement control, long version, Instant at)
-      throws SQLException {
+      throws SQLException, TransactionLostException {
     control.execute("SAVEPOINT sqlq_request");
     Reply reply;
     try {
@@ -141,9 +223,26 @@ public final class BatchApplier {
     } catch (StatementFailedException e) {
       reply = Reply.error(request, e.error(), version, at);
     }
-    control.execute("ROLLBACK TO sqlq_request");
-    control.execute("RELEASE sqlq_request");
+    rollbackRequest(control, request.id(), reply.error());
+    return answered(request, reply);
+  }
+
+  private AppliedRequest answered(Request request, Reply reply) {
     return new AppliedRequest(request, reply, codec.encodeReply(reply));
+  }
+
+  /** Rolls back the request's savepoint; throws when SQLite already rolled back everything. */
+  private static void rollbackRequest(java.sql.Statement control, String requestId, ReplyError error)
+      throws SQLException, TransactionLostException {
+    try {
+      control.execute("ROLLBACK TO sqlq_request");
+    } catch (SQLException e) {
+      if (String.valueOf(e.getMessage()).contains("no such savepoint")) {
+        throw new TransactionLostException(requestId, error);
+      }
+      throw e;
+    }
+    control.execute("RELEASE sqlq_request");
   }
 
   private static void rollbackQuietly(Connection connection, Exception cause) {
@@ -151,6 +250,31 @@ public final class BatchApplier {
       connection.rollback();
     } catch (SQLException e) {
       cause.addSuppressed(e);
+    }
+  }
+
+  /** Back to auto-commit; a failure here is thrown only when nothing else is being thrown. */
+  private static void restoreAutoCommit(Connection connection, Exception failure) throws SQLException {
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** SQLite rolled back the whole transaction while running request {@code requestId}. */
+  private static final class TransactionLostException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final String requestId;
+    private final transient ReplyError error;
+
+    TransactionLostException(String requestId, ReplyError error) {
+      super(null, null, false, false);
+      this.requestId = requestId;
+      this.error = error;
     }
   }
 }

@@ -3,6 +3,7 @@ package io.sqlq.consumer;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Path;
@@ -54,21 +55,31 @@ public record ConsumerComponents(
    */
   public static ConsumerComponents of(SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock,
       Faults faults) {
+    return of(config, clients, workDirectory, clock, faults, StatementBudget.forLease(config.lease()));
+  }
+
+  private static ConsumerComponents of(SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock,
+      Faults faults, StatementBudget budget) {
     WireCodec codec = new WireCodec();
     var sqs = clients.sqs();
     var batch = new DatabaseBatch(
         new SecurityGroupLock(clients.ec2(), config.lockVpcId(), config.lease(), clock),
         new FaultyDatabaseStore(new S3DatabaseStore(clients.s3(), config), faults),
-        new BatchApplier(codec, clock, config.appliedRetention(), faults),
+        new BatchApplier(codec, clock, config.appliedRetention(), faults,
+            new BatchApplier.Guard(budget.perStatement(), new ReplyQueues(config.replyQueueUrl()))),
         workDirectory, faults);
     return new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget(),
         faults);
   }
 
-  /** Builds the components from {@code SQLQ_*} and AWS environment variables (Lambda). */
+  /**
+   * Builds the components from {@code SQLQ_*} and AWS environment variables (Lambda), with
+   * {@code SQLQ_STATEMENT_TIMEOUT_MS} for the statement budget ({@link StatementBudget#fromEnvironment}).
+   */
   static ConsumerComponents fromEnvironment(Map<String, String> env) {
     SqlqConfig config = SqlqConfig.fromEnvironment(env);
-    return of(config, new AwsClients(config), LAMBDA_WORK_DIRECTORY, Clock.systemUTC());
+    return of(config, new AwsClients(config), LAMBDA_WORK_DIRECTORY, Clock.systemUTC(), new Faults(),
+        StatementBudget.fromEnvironment(env, config.lease()));
   }
 }

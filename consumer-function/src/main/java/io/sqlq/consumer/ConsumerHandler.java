@@ -68,10 +68,12 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     try {
       List<Request> requests = components.codec().decodeRequests(record.getBody(), context);
       return Optional.of(new Decoded(record, requests.get(0).db(), requests));
-    } catch (MalformedMessageException e) {
-      log.warn("message {} does not decode, moving it to the dead-letter queue: {}", record.getMessageId(), e.getMessage());
+    } catch (RuntimeException e) {
+      // Not only MalformedMessageException: a decoder bug must not fail every record of the batch.
+      String reason = e instanceof MalformedMessageException ? e.getMessage() : "the decoder failed: " + e;
+      log.warn("message {} does not decode, moving it to the dead-letter queue: {}", record.getMessageId(), reason);
       try {
-        components.deadLetters().send(record, context, e.getMessage());
+        components.deadLetters().send(record, context, reason);
       } catch (SqlqException dlq) {
         log.error("could not dead-letter message {}: {}", record.getMessageId(), dlq.getMessage());
         failures.add(new BatchItemFailure(record.getMessageId()));

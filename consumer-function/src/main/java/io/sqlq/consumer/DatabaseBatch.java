@@ -7,13 +7,11 @@ import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.DatabaseStore.Fetched;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Steps 2 to 5 of the batch for one database (DESIGN.md, "Consumer: one batch"): acquire the
@@ -98,24 +96,11 @@ public final class DatabaseBatch {
 
   /** Step 3: one transaction on the working copy. */
   private AppliedBatch apply(String db, Path file, List<Request> requests) {
-    try (Connection connection = open(file)) {
+    try (Connection connection = HardenedSqlite.open(file)) {
       return applier.apply(connection, requests);
     } catch (SQLException e) {
       throw new BatchAbortedException(db, "SQLite: " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Opens a working copy. The journal lives in memory and writes are not synced: the copy is
-   * scratch space that only becomes durable when it is published, and a copy left by a crash is
-   * never trusted (its ETag is forgotten), so SQLite's own crash safety would buy nothing here.
-   */
-  private static Connection open(Path file) throws SQLException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.MEMORY);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
-    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
-    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
   }
 
   /** Step 5: always runs; a failed release is logged, since the lease expires on its own. */

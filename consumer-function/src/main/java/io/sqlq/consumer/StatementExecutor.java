@@ -5,8 +5,8 @@ import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.StatementResult;
 import io.sqlq.core.sql.NamedParameters;
+import io.sqlq.core.sql.RefusedConstructs;
 import io.sqlq.core.sql.SqlScript;
-import io.sqlq.core.sql.SqlSyntaxException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +16,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -23,7 +24,9 @@ import org.sqlite.SQLiteException;
 /**
  * Runs one statement of a request on an open SQLite connection and reads its result. Refuses,
  * before SQLite sees them, the constructs that would break the batch's own transaction or
- * silently drop SQL: transaction control and more than one statement in {@code sql}.
+ * silently drop SQL (transaction control, more than one statement in {@code sql}) and those that
+ * reach outside the database ({@link RefusedConstructs}). Each statement runs under the
+ * {@link StatementBudget}, and reading its rows stops once they pass the reply size limit.
  *
  * <p>Not thread-safe: one per connection.
  */
@@ -43,10 +46,18 @@ final class StatementExecutor implements AutoCloseable {
       SQLiteErrorCode.SQLITE_CANTOPEN);
 
   private final Connection connection;
+  private final StatementBudget budget;
+  private final int maxResultBytes;
   private final PreparedStatement counters;
 
-  StatementExecutor(Connection connection) throws SQLException {
+  /**
+   * @param maxResultBytes the most bytes of rows one statement may return (counted as
+   *     {@link #valueBytes}); more is answered {@link ReplyError#REPLY_TOO_LARGE}
+   */
+  StatementExecutor(Connection connection, StatementBudget budget, int maxResultBytes) throws SQLException {
     this.connection = connection;
+    this.budget = budget;
+    this.maxResultBytes = maxResultBytes;
     this.counters = connection.prepareStatement("SELECT total_changes(), changes(), last_insert_rowid()");
   }
 
@@ -74,6 +85,22 @@ final class StatementExecutor implements AutoCloseable {
         }
       }
     }
+    String prepared = sql;
+    try {
+      return budget.run(connection, () -> run(prepared, values, index));
+    } catch (SQLException e) {
+      if (isFatal(e)) {
+        throw e;
+      }
+      if (e instanceof SQLiteException s && primary(s.getResultCode()) == SQLiteErrorCode.SQLITE_INTERRUPT) {
+        throw failed(ReplyError.STATEMENT_TIMEOUT, "the statement ran longer than its budget of "
+            + budget.perStatement().toMillis() + " ms and was interrupted", index);
+      }
+      throw failed(errorCode(e), errorMessage(e), index);
+    }
+  }
+
+  private StatementResult run(String sql, List<Object> values, int index) throws SQLException, StatementFailedException {
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       int expected = ps.getParameterMetaData().getParameterCount();
       if (expected != values.size()) {
@@ -87,7 +114,7 @@ final class StatementExecutor implements AutoCloseable {
       // this statement's count when total_changes() moved (sqlite.org/c3ref/changes.html).
       long totalBefore = readCounters()[0];
       boolean hasRows = ps.execute();
-      StatementResult rows = hasRows ? readRows(ps.getResultSet()) : null;
+      StatementResult rows = hasRows ? readRows(ps.getResultSet(), index) : null;
       long[] after = readCounters();
       boolean changed = after[0] != totalBefore;
       if (rows == null) {
@@ -95,11 +122,6 @@ final class StatementExecutor implements AutoCloseable {
       }
       // A query reports no rowid; INSERT/UPDATE/DELETE ... RETURNING reports rows and changes.
       return changed ? new StatementResult(rows.columns(), rows.rows(), after[1], after[2]) : rows;
-    } catch (SQLException e) {
-      if (isFatal(e)) {
-        throw e;
-      }
-      throw failed(errorCode(e), errorMessage(e), index);
     }
   }
 
@@ -109,11 +131,14 @@ final class StatementExecutor implements AutoCloseable {
   }
 
   private static void refuseUnsafe(String sql, int index) throws StatementFailedException {
-    List<String> parts;
-    try {
-      parts = SqlScript.split(sql);
-    } catch (SqlSyntaxException e) {
-      return; // SQLite reports the syntax error with its own code when it prepares the statement
+    Optional<RefusedConstructs.Refusal> refusal = RefusedConstructs.check(sql);
+    if (refusal.isPresent() && Set.of(ReplyError.UNTERMINATED, ReplyError.NUL_CHARACTER).contains(refusal.get().code())) {
+      throw failed(refusal.get().code(), refusal.get().message(), index);
+    }
+    List<String> parts = SqlScript.split(sql);
+    if (parts.isEmpty()) {
+      // SQLite prepares no statement from it, and sqlite-jdbc then fails when the connection closes.
+      throw failed(ReplyError.EMPTY_STATEMENT, "sql holds no statement, only whitespace and comments", index);
     }
     if (parts.size() > 1) {
       throw failed(ReplyError.MULTIPLE_STATEMENTS, "sql holds " + parts.size()
@@ -124,6 +149,9 @@ final class StatementExecutor implements AutoCloseable {
       throw failed(ReplyError.TRANSACTION_CONTROL, keyword
           + " is refused: sqlq runs every request in its own savepoint; send several statements as"
           + " 'statements' to apply them atomically", index);
+    }
+    if (refusal.isPresent()) {
+      throw failed(refusal.get().code(), refusal.get().message(), index);
     }
   }
 
@@ -139,7 +167,8 @@ final class StatementExecutor implements AutoCloseable {
     }
   }
 
-  private static StatementResult readRows(ResultSet rs) throws SQLException {
+  private StatementResult readRows(ResultSet rs, int index) throws SQLException, StatementFailedException {
+    long bytes = 0;
     try (rs) {
       ResultSetMetaData meta = rs.getMetaData();
       int n = meta.getColumnCount();
@@ -151,16 +180,31 @@ final class StatementExecutor implements AutoCloseable {
       while (rs.next()) {
         List<Object> row = new ArrayList<>(n);
         for (int i = 1; i <= n; i++) {
-          row.add(switch (rs.getObject(i)) {
+          Object value = switch (rs.getObject(i)) {
             case Integer v -> v.longValue();
             case null -> null;
             case Object v -> v;
-          });
+          };
+          bytes += valueBytes(value);
+          row.add(value);
+        }
+        if (bytes > maxResultBytes) {
+          throw failed(ReplyError.REPLY_TOO_LARGE, "the rows take more than the " + maxResultBytes
+              + " bytes one SQS message can carry; select fewer rows or columns", index);
         }
         rows.add(row);
       }
       return new StatementResult(columns, rows, 0, null);
     }
+  }
+
+  /** A lower bound of a value's size in a reply: its characters or bytes, or 4 for anything else. */
+  private static long valueBytes(Object value) {
+    return switch (value) {
+      case String s -> s.length();
+      case byte[] b -> b.length;
+      case null, default -> 4;
+    };
   }
 
   private long[] readCounters() throws SQLException {

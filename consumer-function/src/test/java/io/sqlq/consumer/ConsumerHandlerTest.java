@@ -1,5 +1,7 @@
 package io.sqlq.consumer;
 
+import static io.sqlq.consumer.SqsEvents.event;
+import static io.sqlq.consumer.SqsEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -17,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,21 +195,6 @@ class ConsumerHandlerTest {
   private List<Reply> lastReplies() {
     List<SendMessageRequest> sent = sqs.sentTo(REPLIES);
     return codec.decodeReplies(sent.get(sent.size() - 1).messageBody());
-  }
-
-  private static SQSEvent event(SQSEvent.SQSMessage... records) {
-    SQSEvent event = new SQSEvent();
-    event.setRecords(List.of(records));
-    return event;
-  }
-
-  private static SQSEvent.SQSMessage record(String messageId, String group, String body) {
-    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-    m.setMessageId(messageId);
-    m.setBody(body);
-    m.setAttributes(Map.of("MessageGroupId", group));
-    m.setMessageAttributes(Map.of());
-    return m;
   }
 
   /** Records sends; fails those to {@code failingQueue} with {@code failure}. */

@@ -251,7 +251,11 @@ public final class SqlqClient implements AutoCloseable {
 
     /**
      * URL of this client's own reply queue, which no other client reads; required (a
-     * fire-and-forget mode without one may come later).
+     * fire-and-forget mode without one may come later). It must be the stack's default reply
+     * queue or a queue beside it whose name is the default's name, {@code -} and a suffix (as
+     * {@link OwnReplyQueue} creates): the consumer refuses requests naming any other queue and
+     * answers them {@code SQLQ_REPLY_QUEUE_REFUSED} on the default reply queue
+     * ({@link io.sqlq.core.protocol.ReplyQueues}).
      */
     public Builder replyQueueUrl(String url) {
       this.replyQueueUrl = requireUrl(url, "replyQueueUrl");
@@ -283,9 +287,12 @@ public final class SqlqClient implements AutoCloseable {
       return this;
     }
 
-    /** Most requests in one message, at least 1; default 1,000. */
+    /**
+     * Most requests in one message, 1 to {@link MessageLimits#MAX_REQUESTS_PER_BUNDLE} (the
+     * consumer dead-letters a larger bundle); default 1,000.
+     */
     public Builder maxBundleRequests(int max) {
-      this.maxBundleRequests = requireRange(max, 1, Integer.MAX_VALUE, "maxBundleRequests");
+      this.maxBundleRequests = requireRange(max, 1, MessageLimits.MAX_REQUESTS_PER_BUNDLE, "maxBundleRequests");
       return this;
     }
 

@@ -18,6 +18,33 @@ public record ReplyError(String code, String message, Integer statement) {
   public static final String BAD_PARAMETER = "SQLQ_BAD_PARAMETER";
   /** The reply would not fit in one SQS message. */
   public static final String REPLY_TOO_LARGE = "SQLQ_REPLY_TOO_LARGE";
+  /** ATTACH or DETACH: they would open other files of the function's disk. */
+  public static final String ATTACH_REFUSED = "SQLQ_ATTACH_REFUSED";
+  /** VACUUM (any form): {@code VACUUM INTO} writes a file; plain VACUUM cannot run in a transaction. */
+  public static final String VACUUM_REFUSED = "SQLQ_VACUUM_REFUSED";
+  /** A PRAGMA that is not on sqlq's allow-list, or a read-only one given a value. */
+  public static final String PRAGMA_REFUSED = "SQLQ_PRAGMA_REFUSED";
+  /** A call of a function sqlq refuses ({@code load_extension}, {@code fts3_tokenizer}). */
+  public static final String FUNCTION_REFUSED = "SQLQ_FUNCTION_REFUSED";
+  /** The sql held no statement, only whitespace and comments. */
+  public static final String EMPTY_STATEMENT = "SQLQ_EMPTY_STATEMENT";
+  /** The sql held a NUL character, where SQLite would stop reading it. */
+  public static final String NUL_CHARACTER = "SQLQ_NUL_CHARACTER";
+  /** SQL whose string, quoted identifier or block comment is not closed. */
+  public static final String UNTERMINATED = "SQLQ_UNTERMINATED";
+  /** A statement ran longer than the consumer's statement time budget and was interrupted. */
+  public static final String STATEMENT_TIMEOUT = "SQLQ_STATEMENT_TIMEOUT";
+  /** A request held more statements than {@link MessageLimits#MAX_STATEMENTS_PER_REQUEST}. */
+  public static final String TOO_MANY_STATEMENTS = "SQLQ_TOO_MANY_STATEMENTS";
+  /** A statement had more values than {@link MessageLimits#MAX_PARAMETERS_PER_STATEMENT}. */
+  public static final String TOO_MANY_PARAMETERS = "SQLQ_TOO_MANY_PARAMETERS";
+  /** A statement's SQL was longer than {@link MessageLimits#MAX_SQL_BYTES}. */
+  public static final String SQL_TOO_LONG = "SQLQ_SQL_TOO_LONG";
+  /**
+   * The request named a reply queue outside the stack's reply queues; it was not applied and
+   * this reply went to the stack's default reply queue instead.
+   */
+  public static final String REPLY_QUEUE_REFUSED = "SQLQ_REPLY_QUEUE_REFUSED";
 
   public ReplyError {
     if (code == null || code.isEmpty()) {

@@ -121,8 +121,10 @@ public final class WireCodec {
         }
       }
       case Params.Named n -> {
+        // Always with a ':' prefix: the decoder strips one prefix, so a name that itself starts
+        // with ':', '@' or '$' comes back unchanged (found by fuzzing the round trip).
         ObjectNode object = target.putObject("params");
-        n.values().forEach((k, v) -> object.set(k, valueNode(v)));
+        n.values().forEach((k, v) -> object.set(":" + k, valueNode(v)));
       }
     }
   }
@@ -132,10 +134,17 @@ public final class WireCodec {
    * defaults of protocol v1 from {@code context}.
    *
    * @return the requests in message order, at least one
-   * @throws MalformedMessageException when the body is not valid protocol v1, or a request
-   *     names a database other than the message group id
+   * @throws MalformedMessageException when the body is not valid protocol v1, is longer than
+   *     {@link MessageLimits#SQS_MAX_MESSAGE_BYTES}, is a bundle of more than
+   *     {@link MessageLimits#MAX_REQUESTS_PER_BUNDLE} requests, or a request names a database
+   *     other than the message group id
    */
   public List<Request> decodeRequests(String body, MessageContext context) {
+    if (body != null && body.length() > MessageLimits.SQS_MAX_MESSAGE_BYTES / 3
+        && utf8Length(body) > MessageLimits.SQS_MAX_MESSAGE_BYTES) {
+      throw new MalformedMessageException("message body is " + utf8Length(body) + " bytes, more than the "
+          + MessageLimits.SQS_MAX_MESSAGE_BYTES + " bytes of one SQS message");
+    }
     JsonNode root = parse(body);
     checkVersion(root, "message");
     if (root.has("requests")) {
@@ -143,6 +152,10 @@ public final class WireCodec {
       JsonNode elements = root.get("requests");
       if (!elements.isArray() || elements.isEmpty()) {
         throw new MalformedMessageException("field 'requests' must be a non-empty array");
+      }
+      if (elements.size() > MessageLimits.MAX_REQUESTS_PER_BUNDLE) {
+        throw new MalformedMessageException("bundle holds " + elements.size() + " requests, more than "
+            + MessageLimits.MAX_REQUESTS_PER_BUNDLE + "; send them in several messages");
       }
       String replyTo = optionalText(root, "replyTo", "bundle");
       replyTo = replyTo == null ? context.defaultReplyTo() : replyTo;
@@ -182,10 +195,18 @@ public final class WireCodec {
     }
     String replyTo = optionalText(node, "replyTo", where);
     List<Statement> statements = decodeStatements(node, where);
+    if (id.isEmpty()) {
+      throw new MalformedMessageException(where + " id is empty; leave it out to use the SQS message id");
+    }
     if (id.length() > Request.MAX_ID_LENGTH) {
       throw new MalformedMessageException(where + " id is longer than " + Request.MAX_ID_LENGTH + " characters");
     }
-    return new Request(id, db, statements, replyTo == null ? defaultReplyTo : replyTo);
+    try {
+      return new Request(id, db, statements, replyTo == null ? defaultReplyTo : replyTo);
+    } catch (IllegalArgumentException e) {
+      // The records validate too; a rule they have and this decoder lacks is still bad input.
+      throw new MalformedMessageException(where + ": " + e.getMessage(), e);
+    }
   }
 
   private List<Statement> decodeStatements(JsonNode node, String where) {
