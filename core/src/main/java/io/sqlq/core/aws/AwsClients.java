@@ -7,6 +7,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -70,6 +72,21 @@ public final class AwsClients implements AutoCloseable {
   public Ec2Client ec2() {
     var builder = Ec2Client.builder().httpClient(http).region(region)
         .credentialsProvider(credentials());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Builds a client of another service the same way as the three above (HTTP client, region,
+   * credentials, endpoint), so a module that needs one more service (the CLI's CloudFormation)
+   * brings its SDK artifact itself instead of adding it to every user of core.
+   *
+   * @param builder a fresh builder, such as {@code CloudFormationClient.builder()}
+   */
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
+    builder.httpClient(http).region(region).credentialsProvider(credentials());
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
