@@ -42,7 +42,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * SQS would return them at the same moment; the explicit release works around moto 5.2, whose
  * ReceiveMessage skips a FIFO group's first timed-out message while a later one of the same
  * group is still marked in flight and so returns the later one first, breaking the group's
- * order. A batch that took longer than that is left to the visibility timeout.
+ * order. A batch that ends inside the margin releases its records at once; one that outlived the
+ * visibility timeout is left to it, with a warning.
  *
  * <p>Two threads ({@code sqlq-poller} and {@code sqlq-poller-release}); {@link #start()} and
  * {@link #close()} bracket their life.
@@ -157,11 +158,17 @@ public final class LocalEventSourcePoller implements AutoCloseable {
 
   /** Makes {@code kept} visible again, in order, just before their visibility timeout would. */
   private void releaseBeforeTimeout(List<Message> kept, Instant receivedAt) {
-    Instant at = receivedAt.plus(visibilityTimeout()).minus(RELEASE_MARGIN);
-    long delayMs = Duration.between(clock.instant(), at).toMillis();
-    if (kept.isEmpty() || delayMs < 0) {
+    if (kept.isEmpty()) {
       return;
     }
+    Instant expiry = receivedAt.plus(visibilityTimeout());
+    Instant now = clock.instant();
+    if (!now.isBefore(expiry)) {
+      log.warn("{} records not deleted were held past their visibility timeout ({} ms after receipt);"
+          + " moto may now return their group out of order", kept.size(), Duration.between(receivedAt, now).toMillis());
+      return;
+    }
+    long delayMs = Math.max(0, Duration.between(now, expiry.minus(RELEASE_MARGIN)).toMillis());
     List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
     for (Message m : kept) {
       entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(entries.size()))
