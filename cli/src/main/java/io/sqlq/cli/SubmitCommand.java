@@ -2,6 +2,7 @@ package io.sqlq.cli;
 
 import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
+import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.Reply;
@@ -54,9 +55,9 @@ final class SubmitCommand implements Callable<Integer> {
     if (source.file != null && !params.isEmpty()) {
       throw new IllegalArgumentException("-p binds the values of one statement; it cannot be used with --file");
     }
-    SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
+    SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
     try (AwsClients clients = new AwsClients(config);
-        var sqs = clients.sqs();
+        var sqs = clients.newSqsClient();
         OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(config.replyQueueUrl()),
             Clock.systemUTC());
         SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())

@@ -16,7 +16,7 @@ import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteLimits;
 
 /**
- * Step 3 of {@code sqlq exec}: one maintenance statement ({@code VACUUM}, {@code ANALYZE}, a DDL
+ * Step 4 of {@code sqlq exec}: one maintenance statement ({@code VACUUM}, {@code ANALYZE}, a DDL
  * statement) on the working copy, run by {@link DatabaseBatch#run(String, java.time.Duration,
  * DatabaseBatch.ApplyStep)} under the same lock, lease keeper and conditional publish as a
  * batch of the queue. The statement runs in auto-commit mode, not in a transaction, because

@@ -15,9 +15,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
- * Step 6 of the batch: sends each reply to its request's reply queue, packing the replies for
- * one queue into reply bundles ({@code {"v":1,"replies":[...]}}) of at most
- * {@link MessageLimits#MAX_BODY_BYTES} bytes. A FIFO reply queue (name ending {@code .fifo})
+ * Step 7 of the batch (DESIGN.md, "Consumer: one batch"): sends each reply to its request's
+ * reply queue, packing the replies for one queue into reply bundles
+ * ({@code {"v":1,"replies":[...]}}) of at most the body limit it is given. A FIFO reply queue (name ending {@code .fifo})
  * gets the database as message group id and a fresh deduplication id.
  *
  * <p>A reply queue that cannot take the reply for good (it does not exist, access is denied)
@@ -33,14 +33,11 @@ public final class ReplySender {
   private final WireCodec codec;
   private final int maxBodyBytes;
 
+  /** @param maxBodyBytes the largest reply bundle, in bytes ({@link MessageLimits#MAX_BODY_BYTES} in the consumer) */
   public ReplySender(SqsClient sqs, WireCodec codec, int maxBodyBytes) {
     this.sqs = sqs;
     this.codec = codec;
     this.maxBodyBytes = maxBodyBytes;
-  }
-
-  public ReplySender(SqsClient sqs, WireCodec codec) {
-    this(sqs, codec, MessageLimits.MAX_BODY_BYTES);
   }
 
   /**

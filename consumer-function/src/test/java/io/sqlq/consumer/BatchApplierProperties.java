@@ -34,12 +34,11 @@ import net.jqwik.api.Provide;
  * applies nothing twice.
  */
 class BatchApplierProperties {
-  private static final String REPLIES = "http://sqs.local/000000000000/sqlq-replies";
+  private static final String REPLIES = TestStack.REPLIES;
   private static final String FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)";
 
-  private final BatchApplier applier = new BatchApplier(new WireCodec(), Clock.systemUTC(),
-      MessageLimits.MAX_BODY_BYTES, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
-      new BatchApplier.Guard(Duration.ofMillis(30), new ReplyQueues(REPLIES)));
+  private final BatchApplier applier = new BatchApplier(TestStack.settings(Duration.ofMillis(30)), Clock.systemUTC(),
+      BatchListener.NONE);
 
   /** A kind of request, and how many rows of {@code t} it adds when it is answered OK. */
   enum Kind {

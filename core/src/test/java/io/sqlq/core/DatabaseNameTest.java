@@ -16,7 +16,7 @@ class DatabaseNameTest {
   private static final String LONGEST = "a".repeat(DatabaseName.MAX_LENGTH);
   private final WireCodec codec = new WireCodec();
   private final SqlqConfig config = new SqlqConfig("eu-west-1", null, "bucket", "tenant/", "q", "r", "d", "vpc",
-      Duration.ofMinutes(1), Duration.ZERO);
+      Duration.ofMinutes(1), Duration.ZERO, null, null);
 
   @ParameterizedTest
   @ValueSource(strings = {"main", "a", "Chinook_2024-v2", "0", "_", "-"})

@@ -3,7 +3,7 @@ package io.sqlq.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.client.SqlqClient;
-import io.sqlq.consumer.FaultPoint;
+import io.sqlq.consumer.faults.FaultPoint;
 import io.sqlq.core.protocol.Reply;
 import java.nio.file.Path;
 import java.time.Duration;

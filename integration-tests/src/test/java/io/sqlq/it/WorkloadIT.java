@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.client.DeadLetter;
 import io.sqlq.client.SqlqClient;
-import io.sqlq.consumer.FaultPoint;
+import io.sqlq.consumer.faults.FaultPoint;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
 import java.nio.file.Path;
