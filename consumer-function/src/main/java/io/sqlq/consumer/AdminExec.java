@@ -4,9 +4,9 @@ import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,13 +22,13 @@ import java.util.UUID;
  */
 public final class AdminExec {
   private final DatabaseBatch batch;
-  private final WireCodec codec;
+  private final ReplyCodec codec;
   private final Clock clock;
 
   /**
    * @param batch the steps to run under the lock (its lock and store are the stack's)
    */
-  public AdminExec(DatabaseBatch batch, WireCodec codec, Clock clock) {
+  public AdminExec(DatabaseBatch batch, ReplyCodec codec, Clock clock) {
     this.batch = batch;
     this.codec = codec;
     this.clock = clock;
@@ -41,7 +41,7 @@ public final class AdminExec {
    * @param workDirectory where the working copy is kept
    */
   public static AdminExec of(SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock) {
-    WireCodec codec = new WireCodec();
+    ReplyCodec codec = new ReplyCodec();
     return new AdminExec(new DatabaseBatch(
         new SecurityGroupLock(clients.ec2(), config.lockVpcId(), config.lease(), clock),
         new S3DatabaseStore(clients.s3(), config), new BatchApplier(codec, clock), workDirectory), codec, clock);

@@ -2,12 +2,13 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -52,7 +53,7 @@ public final class BatchApplier {
     public static final Guard NONE = new Guard(StatementBudget.DEFAULT, null);
   }
 
-  private final WireCodec codec;
+  private final ReplyCodec codec;
   private final Clock clock;
   private final int maxReplyBytes;
   private final Duration appliedRetention;
@@ -69,7 +70,7 @@ public final class BatchApplier {
    * @param guard the statement budget and the allowed reply queues
    */
   public BatchApplier(
-      WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults, Guard guard) {
+      ReplyCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults, Guard guard) {
     this.codec = codec;
     this.clock = clock;
     this.maxReplyBytes = maxReplyBytes;
@@ -80,12 +81,12 @@ public final class BatchApplier {
   }
 
   /** As the full constructor, with {@link Guard#NONE}: any reply queue (tools and tests). */
-  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults) {
+  public BatchApplier(ReplyCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults) {
     this(codec, clock, maxReplyBytes, appliedRetention, faults, Guard.NONE);
   }
 
   /** An applier with the default retention, no faults and {@link Guard#NONE}. */
-  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes) {
+  public BatchApplier(ReplyCodec codec, Clock clock, int maxReplyBytes) {
     this(codec, clock, maxReplyBytes, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
   }
 
@@ -93,18 +94,18 @@ public final class BatchApplier {
    * The consumer's applier: replies fit one SQS message ({@link MessageLimits#MAX_BODY_BYTES}),
    * requests are guarded by {@code guard}.
    */
-  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults, Guard guard) {
-    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES, appliedRetention, faults,
+  public BatchApplier(ReplyCodec codec, Clock clock, Duration appliedRetention, Faults faults, Guard guard) {
+    this(codec, clock, MessageLimits.MAX_BODY_BYTES - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES, appliedRetention, faults,
         guard);
   }
 
   /** An applier whose replies fit one SQS message, with {@link Guard#NONE}. */
-  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults) {
+  public BatchApplier(ReplyCodec codec, Clock clock, Duration appliedRetention, Faults faults) {
     this(codec, clock, appliedRetention, faults, Guard.NONE);
   }
 
   /** An applier whose replies fit one SQS message, with the default retention, no faults and {@link Guard#NONE}. */
-  public BatchApplier(WireCodec codec, Clock clock) {
+  public BatchApplier(ReplyCodec codec, Clock clock) {
     this(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
   }
 
@@ -213,12 +214,12 @@ public final class BatchApplier {
       }
       reply = Reply.ok(request, results, version, at);
       String encoded = codec.encodeReply(reply);
-      if (WireCodec.utf8Length(encoded) <= maxReplyBytes) {
+      if (MessageSizes.utf8Length(encoded) <= maxReplyBytes) {
         control.execute("RELEASE sqlq_request");
         return new AppliedRequest(request, reply, encoded);
       }
       reply = Reply.error(request, new ReplyError(ReplyError.REPLY_TOO_LARGE, "the reply would take "
-          + WireCodec.utf8Length(encoded) + " bytes, more than the " + maxReplyBytes
+          + MessageSizes.utf8Length(encoded) + " bytes, more than the " + maxReplyBytes
           + " bytes one SQS message can carry; select fewer rows or columns", null), version, at);
     } catch (StatementFailedException e) {
       reply = Reply.error(request, e.error(), version, at);

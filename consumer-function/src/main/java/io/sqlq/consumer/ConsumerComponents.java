@@ -3,8 +3,9 @@ package io.sqlq.consumer;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyQueues;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,7 +15,7 @@ import java.util.Map;
 /**
  * What a {@link ConsumerHandler} works with, built once per container.
  *
- * @param codec the wire codec
+ * @param codec the codec of request bodies
  * @param batch steps 2 to 5 for one database
  * @param replies step 6
  * @param deadLetters where undecodable messages go
@@ -23,7 +24,7 @@ import java.util.Map;
  * @param faults fault injection for tests ({@link FaultPoint}); unarmed unless a test arms it
  */
 public record ConsumerComponents(
-    WireCodec codec,
+    RequestCodec codec,
     DatabaseBatch batch,
     ReplySender replies,
     DeadLetters deadLetters,
@@ -32,7 +33,7 @@ public record ConsumerComponents(
     Faults faults) {
 
   /** Components without fault injection. */
-  public ConsumerComponents(WireCodec codec, DatabaseBatch batch, ReplySender replies, DeadLetters deadLetters,
+  public ConsumerComponents(RequestCodec codec, DatabaseBatch batch, ReplySender replies, DeadLetters deadLetters,
       String defaultReplyTo, Duration lockWaitBudget) {
     this(codec, batch, replies, deadLetters, defaultReplyTo, lockWaitBudget, new Faults());
   }
@@ -60,7 +61,7 @@ public record ConsumerComponents(
 
   private static ConsumerComponents of(SqlqConfig config, AwsClients clients, Path workDirectory, Clock clock,
       Faults faults, StatementBudget budget) {
-    WireCodec codec = new WireCodec();
+    ReplyCodec codec = new ReplyCodec();
     var sqs = clients.sqs();
     var batch = new DatabaseBatch(
         new SecurityGroupLock(clients.ec2(), config.lockVpcId(), config.lease(), clock),
@@ -68,7 +69,7 @@ public record ConsumerComponents(
         new BatchApplier(codec, clock, config.appliedRetention(), faults,
             new BatchApplier.Guard(budget.perStatement(), new ReplyQueues(config.replyQueueUrl()))),
         workDirectory, faults);
-    return new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
+    return new ConsumerComponents(new RequestCodec(), batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget(),
         faults);
   }

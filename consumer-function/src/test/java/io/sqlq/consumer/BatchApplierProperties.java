@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class BatchApplierProperties {
   private static final String REPLIES = "http://sqs.local/000000000000/sqlq-replies";
   private static final String FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)";
 
-  private final BatchApplier applier = new BatchApplier(new WireCodec(), Clock.systemUTC(),
+  private final BatchApplier applier = new BatchApplier(new ReplyCodec(), Clock.systemUTC(),
       MessageLimits.MAX_BODY_BYTES, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
       new BatchApplier.Guard(Duration.ofMillis(30), new ReplyQueues(REPLIES)));
 

@@ -3,11 +3,11 @@ package io.sqlq.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BatchApplierTest {
   private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
   private final BatchApplier applier = new BatchApplier(codec, Clock.fixed(NOW, ZoneOffset.UTC));
   private Connection connection;
   private int ids;

@@ -14,9 +14,10 @@ import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.MessageContext;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,8 @@ class ConsumerFuzzTest {
   private static final List<String> CANARIES = List.of("canary-main", "canary-other");
   private static final Path WORK = temporaryDirectory();
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
+  private final RequestCodec requestCodec = new RequestCodec();
 
   @FuzzTest(maxDuration = "30s")
   void everyRecordEndsAsRepliesOrADeadLetterAndCanariesAreAnswered(byte[] input) {
@@ -66,7 +68,7 @@ class ConsumerFuzzTest {
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), new InMemoryDatabaseStore(),
         new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
             new BatchApplier.Guard(Duration.ofMillis(20), new ReplyQueues(REPLIES))), WORK);
-    var handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
+    var handler = new ConsumerHandler(new ConsumerComponents(requestCodec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
 
     SQSBatchResponse response = handler.handleRequest(event(
@@ -87,7 +89,7 @@ class ConsumerFuzzTest {
     }
     List<String> expected = new ArrayList<>();
     try {
-      codec.decodeRequests(body, new MessageContext("fuzzed", "main", null, REPLIES)).stream()
+      requestCodec.decodeRequests(body, new MessageContext("fuzzed", "main", null, REPLIES)).stream()
           .map(Request::id).forEach(expected::add);
       assertThat(deadLetters).isEmpty();
     } catch (MalformedMessageException e) {

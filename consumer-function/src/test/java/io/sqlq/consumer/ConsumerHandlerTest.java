@@ -10,7 +10,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ class ConsumerHandlerTest {
   private static final String REPLIES = "http://sqs/000000000000/sqlq-replies";
   private static final String DEAD_LETTERS = "http://sqs/000000000000/sqlq-dead-letter.fifo";
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
+  private final RequestCodec requestCodec = new RequestCodec();
   private final RecordingSqs sqs = new RecordingSqs();
   private final CountingStore store = new CountingStore(new InMemoryDatabaseStore());
   private final InMemoryLock lock = new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC());
@@ -49,7 +51,7 @@ class ConsumerHandlerTest {
     Clock clock = Clock.systemUTC();
     var batch = new DatabaseBatch(lock, new FaultyDatabaseStore(store, faults),
         new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, faults), work, faults);
-    handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
+    handler = new ConsumerHandler(new ConsumerComponents(requestCodec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1), faults));
   }
 
@@ -110,7 +112,7 @@ class ConsumerHandlerTest {
     handler.handleRequest(event(record("m1", "main", "{\"sql\":\"CREATE TABLE t(v)\"}")), null);
     var rival = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC()), store,
         new BatchApplier(codec, Clock.systemUTC()), other);
-    rival.run("main", codec.decodeRequests("{\"id\":\"rival\",\"sql\":\"INSERT INTO t VALUES ('rival')\"}",
+    rival.run("main", requestCodec.decodeRequests("{\"id\":\"rival\",\"sql\":\"INSERT INTO t VALUES ('rival')\"}",
         new io.sqlq.core.protocol.MessageContext("x", "main", null, REPLIES)), Duration.ofSeconds(1));
 
     handler.handleRequest(event(record("m2", "main", "{\"id\":\"n\",\"sql\":\"SELECT group_concat(v) FROM t\"}")), null);

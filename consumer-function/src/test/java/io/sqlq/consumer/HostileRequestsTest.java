@@ -6,11 +6,11 @@ import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Params;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,7 +38,7 @@ class HostileRequestsTest {
   private static final Duration BUDGET = Duration.ofMillis(300);
   private static final String FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)";
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
   private final BatchApplier applier = new BatchApplier(codec, Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"),
       ZoneOffset.UTC), MessageLimits.MAX_BODY_BYTES, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
       new BatchApplier.Guard(BUDGET, new ReplyQueues(REPLIES)));

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyQueues;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,8 @@ class MaliciousRequestTest {
   private static final String VICTIM_SECRET = "the-victims-secret";
   private static final String FILE_SECRET = "a-file-secret";
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
+  private final RequestCodec requestCodec = new RequestCodec();
   private final SentMessages sqs = new SentMessages();
   private final InMemoryDatabaseStore store = new InMemoryDatabaseStore();
   @TempDir Path work;
@@ -46,7 +48,7 @@ class MaliciousRequestTest {
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
         new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
             new BatchApplier.Guard(Duration.ofSeconds(10), new ReplyQueues(REPLIES))), work);
-    handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
+    handler = new ConsumerHandler(new ConsumerComponents(requestCodec, batch, new ReplySender(sqs, codec),
         new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
   }
 

@@ -12,9 +12,9 @@ import io.sqlq.consumer.Faults;
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.PublishConflictException;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Path;
@@ -136,7 +136,7 @@ class BrokenLockIT {
 
   private static DatabaseBatch batch(DatabaseLock lock, Path work, Faults faults) {
     return new DatabaseBatch(lock, new S3DatabaseStore(pipeline.local.clients().s3(), pipeline.local.config()),
-        new BatchApplier(new WireCodec(), Clock.systemUTC()), work, faults);
+        new BatchApplier(new ReplyCodec(), Clock.systemUTC()), work, faults);
   }
 
   /** What the reaper does to a lock past its lease: DeleteSecurityGroup by id. */

@@ -22,8 +22,9 @@ import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.LockTimeoutException;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ class ContentionIT {
       var execLock = new TimedLock(new SecurityGroupLock(countingEc2(moto, execCalls), config.lockVpcId(),
           Duration.ofSeconds(20), Clock.systemUTC()));
       List<LocalEventSourcePoller> pollers = startPollers(config, clients, consumerLock, work);
-      WireCodec codec = new WireCodec();
+      ReplyCodec codec = new ReplyCodec();
       var exec = new AdminExec(new DatabaseBatch(execLock, new S3DatabaseStore(s3, config),
           new BatchApplier(codec, Clock.systemUTC()), work.resolve("exec")), codec, Clock.systemUTC());
       List<AutoCloseable> owned = new ArrayList<>();
@@ -154,7 +155,7 @@ class ContentionIT {
 
   private static List<LocalEventSourcePoller> startPollers(SqlqConfig config, AwsClients clients, DatabaseLock lock,
       Path work) {
-    WireCodec codec = new WireCodec();
+    ReplyCodec codec = new ReplyCodec();
     Clock clock = Clock.systemUTC();
     List<LocalEventSourcePoller> pollers = new ArrayList<>();
     var receives = SerialReceives.of(clients.sqs());
@@ -162,7 +163,7 @@ class ContentionIT {
       var sqs = clients.sqs();
       var batch = new DatabaseBatch(lock, new S3DatabaseStore(clients.s3(), config), new BatchApplier(codec, clock),
           work.resolve("poller-" + i));
-      var components = new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
+      var components = new ConsumerComponents(new RequestCodec(), batch, new ReplySender(sqs, codec),
           new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget());
       var poller = new LocalEventSourcePoller(receives, config.requestQueueUrl(), new ConsumerHandler(components),
           Duration.ofSeconds(20), Duration.ofSeconds(1), clock);
