@@ -5,8 +5,8 @@ import io.sqlq.core.DatabaseName;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +49,7 @@ final class ExecCommand implements Callable<Integer> {
     try (AwsClients clients = new AwsClients(config)) {
       Reply reply = AdminExec.of(config, clients, work, Clock.systemUTC())
           .exec(db, new Statement(sql, JsonParams.parse(params)), wait);
-      System.out.println(new WireCodec().encodeReply(reply));
+      System.out.println(new ReplyCodec().encodeReply(reply));
       return 0;
     } finally {
       try (Stream<Path> files = Files.walk(work)) {
