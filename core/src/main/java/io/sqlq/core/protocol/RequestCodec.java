@@ -46,10 +46,9 @@ public final class RequestCodec {
   /**
    * Encodes one request as a stand-alone message body: {@code {"v":1,"id":...,"db":...,
    * "sql":...,"params":[...],"replyTo":...}}, or {@code "statements":[{"sql":...,"params":...},
-   * ...]} for a transaction; {@code params} is left out when empty, {@code replyTo} when null.
-   *
-   * @throws IllegalArgumentException for a parameter value of a type the protocol cannot carry
-   *     ({@link Params#normalize})
+   * ...]} for a transaction. Named params are written as an object with a {@code ':'} before
+   * each name; positional params as an array, left out when empty; {@code replyTo} is left out
+   * when null. Throws nothing for a valid {@link Request}: its values are wire types already.
    */
   public String encodeRequest(Request request) {
     return write(requestNode(request, true));
@@ -60,7 +59,6 @@ public final class RequestCodec {
    * it equals the bundle's.
    *
    * @param bundleReplyTo the {@code replyTo} of the bundle the element goes in, or null
-   * @throws IllegalArgumentException for a parameter value of a type the protocol cannot carry
    */
   public String encodeBundleElement(Request request, String bundleReplyTo) {
     ObjectNode node = requestNode(request, false);
