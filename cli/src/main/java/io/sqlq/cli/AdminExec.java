@@ -7,7 +7,7 @@ import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.DatabaseStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +23,7 @@ import java.util.UUID;
  */
 public final class AdminExec {
   private final DatabaseBatch batch;
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
   private final Clock clock;
 
   /**

@@ -7,8 +7,8 @@ import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.store.S3DatabaseStore;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,7 +53,7 @@ final class ExecCommand implements Callable<Integer> {
       Reply reply = new AdminExec(new SecurityGroupLock(ec2, config.lockVpcId(), config.lease(), clock),
           new S3DatabaseStore(s3, config), work, clock)
           .exec(db, new Statement(sql, JsonParams.parse(params)), wait);
-      System.out.println(new WireCodec().encodeReply(reply));
+      System.out.println(new ReplyCodec().encodeReply(reply));
       return 0;
     } finally {
       try (Stream<Path> files = Files.walk(work)) {

@@ -6,8 +6,8 @@ import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.sql.SqlScript;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ final class SubmitCommand implements Callable<Integer> {
         return summary.clean() ? 0 : 1;
       }
       Reply reply = client.submit(db, new Statement(source.sql, JsonParams.parse(params))).join();
-      System.out.println(new WireCodec().encodeReply(reply));
+      System.out.println(new ReplyCodec().encodeReply(reply));
       return reply.ok() ? 0 : 1;
     }
   }

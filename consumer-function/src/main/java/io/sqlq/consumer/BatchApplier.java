@@ -7,7 +7,8 @@ import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
+import io.sqlq.core.protocol.MessageSizes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -67,15 +68,15 @@ public final class BatchApplier {
     /**
      * The consumer's settings: {@code config}'s statement timeout, reply queues and retention,
      * and replies that fit one SQS message with the reply bundle around them
-     * ({@link MessageLimits#MAX_BODY_BYTES} less {@link WireCodec#REPLY_BUNDLE_OVERHEAD_BYTES}).
+     * ({@link MessageLimits#MAX_BODY_BYTES} less {@link MessageSizes#REPLY_BUNDLE_OVERHEAD_BYTES}).
      */
     public static Settings of(SqlqConfig config) {
       return new Settings(config.statementTimeout(), new ReplyQueues(config.replyQueueUrl()),
-          config.appliedRetention(), MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES);
+          config.appliedRetention(), MessageLimits.MAX_BODY_BYTES - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES);
     }
   }
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
   private final Clock clock;
   private final int maxReplyBytes;
   private final Duration appliedRetention;
@@ -202,12 +203,12 @@ public final class BatchApplier {
       }
       reply = Reply.ok(request, results, version, at);
       String encoded = codec.encodeReply(reply);
-      if (WireCodec.utf8Length(encoded) <= maxReplyBytes) {
+      if (MessageSizes.utf8Length(encoded) <= maxReplyBytes) {
         control.execute("RELEASE sqlq_request");
         return new AppliedRequest(request, reply, encoded);
       }
       reply = Reply.error(request, new ReplyError(ReplyError.REPLY_TOO_LARGE, "the reply would take "
-          + WireCodec.utf8Length(encoded) + " bytes, more than the " + maxReplyBytes
+          + MessageSizes.utf8Length(encoded) + " bytes, more than the " + maxReplyBytes
           + " bytes one SQS message can carry; select fewer rows or columns", null), version, at);
     } catch (StatementFailedException e) {
       reply = Reply.error(request, e.error(), version, at);

@@ -16,7 +16,8 @@ import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.MessageContext;
 import io.sqlq.core.protocol.Request;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
   /** Working copies live here in Lambda: {@code /tmp} is the only writable path. */
   public static final Path LAMBDA_WORK_DIRECTORY = Path.of("/tmp/sqlq");
 
-  private final WireCodec codec = new WireCodec();
+  private final RequestCodec codec = new RequestCodec();
   private final DatabaseBatch batch;
   private final BatchApplier applier;
   private final ReplySender replies;
@@ -80,7 +81,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     this.listener = b.listener;
     this.batch = new DatabaseBatch(b.lock, b.store, b.workDirectory, b.listener);
     this.applier = new BatchApplier(BatchApplier.Settings.of(b.config), b.clock, b.listener);
-    this.replies = new ReplySender(b.sqs, codec, MessageLimits.MAX_BODY_BYTES);
+    this.replies = new ReplySender(b.sqs, new ReplyCodec(), MessageLimits.MAX_BODY_BYTES);
     this.deadLetters = new DeadLetters(b.sqs, b.config.deadLetterQueueUrl(), b.clock);
     this.defaultReplyTo = b.config.replyQueueUrl();
     this.lockWaitBudget = b.config.lockWaitBudget();

@@ -2,7 +2,8 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.MessageLimits;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
+import io.sqlq.core.protocol.MessageSizes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,11 +31,11 @@ public final class ReplySender {
   private static final Logger log = LoggerFactory.getLogger(ReplySender.class);
 
   private final SqsClient sqs;
-  private final WireCodec codec;
+  private final ReplyCodec codec;
   private final int maxBodyBytes;
 
   /** @param maxBodyBytes the largest reply bundle, in bytes ({@link MessageLimits#MAX_BODY_BYTES} in the consumer) */
-  public ReplySender(SqsClient sqs, WireCodec codec, int maxBodyBytes) {
+  public ReplySender(SqsClient sqs, ReplyCodec codec, int maxBodyBytes) {
     this.sqs = sqs;
     this.codec = codec;
     this.maxBodyBytes = maxBodyBytes;
@@ -69,13 +70,13 @@ public final class ReplySender {
   private List<List<String>> pack(List<String> replies) {
     List<List<String>> bundles = new ArrayList<>();
     List<String> current = new ArrayList<>();
-    int bytes = WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES;
+    int bytes = MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES;
     for (String reply : replies) {
-      int size = WireCodec.utf8Length(reply) + 1;
+      int size = MessageSizes.utf8Length(reply) + 1;
       if (!current.isEmpty() && bytes + size > maxBodyBytes) {
         bundles.add(current);
         current = new ArrayList<>();
-        bytes = WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES;
+        bytes = MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES;
       }
       current.add(reply);
       bytes += size;

@@ -8,7 +8,6 @@ import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,6 @@ import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BatchApplierTest {
   private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
-  private final WireCodec codec = new WireCodec();
   private final BatchApplier applier = at(NOW, SqlqConfig.DEFAULT_APPLIED_RETENTION);
   private Connection connection;
   private int ids;

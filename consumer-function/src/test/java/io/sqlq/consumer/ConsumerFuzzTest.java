@@ -16,7 +16,8 @@ import io.sqlq.core.protocol.MessageContext;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,8 @@ class ConsumerFuzzTest {
   private static final List<String> CANARIES = List.of("canary-main", "canary-other");
   private static final Path WORK = temporaryDirectory();
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
+  private final RequestCodec requestCodec = new RequestCodec();
 
   @FuzzTest(maxDuration = "30s")
   void everyRecordEndsAsRepliesOrADeadLetterAndCanariesAreAnswered(byte[] input) {
@@ -84,7 +86,7 @@ class ConsumerFuzzTest {
     }
     List<String> expected = new ArrayList<>();
     try {
-      codec.decodeRequests(body, new MessageContext("fuzzed", "main", null, REPLIES)).stream()
+      requestCodec.decodeRequests(body, new MessageContext("fuzzed", "main", null, REPLIES)).stream()
           .map(Request::id).forEach(expected::add);
       assertThat(deadLetters).isEmpty();
     } catch (MalformedMessageException e) {

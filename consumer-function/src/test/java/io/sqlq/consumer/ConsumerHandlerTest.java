@@ -13,7 +13,8 @@ import io.sqlq.consumer.faults.Faults;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyError;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.nio.file.Files;
@@ -40,7 +41,8 @@ class ConsumerHandlerTest {
   private static final String REPLIES = TestStack.REPLIES;
   private static final String DEAD_LETTERS = TestStack.DEAD_LETTERS;
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
+  private final RequestCodec requestCodec = new RequestCodec();
   private final RecordingSqs sqs = new RecordingSqs();
   private final CountingStore store = new CountingStore(new InMemoryDatabaseStore());
   private final InMemoryLock lock = new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC());
@@ -111,7 +113,7 @@ class ConsumerHandlerTest {
     handler.handleRequest(event(record("m1", "main", "{\"sql\":\"CREATE TABLE t(v)\"}")), null);
     var rival = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC()), store, other,
         BatchListener.NONE);
-    rival.run("main", Duration.ofSeconds(1), TestStack.applying(codec.decodeRequests(
+    rival.run("main", Duration.ofSeconds(1), TestStack.applying(requestCodec.decodeRequests(
         "{\"id\":\"rival\",\"sql\":\"INSERT INTO t VALUES ('rival')\"}",
         new io.sqlq.core.protocol.MessageContext("x", "main", null, REPLIES)), Clock.systemUTC()));
 

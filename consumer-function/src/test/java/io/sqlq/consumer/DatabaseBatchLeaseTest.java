@@ -10,7 +10,8 @@ import io.sqlq.core.lock.LockLostException;
 import io.sqlq.core.protocol.MessageContext;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DatabaseBatchLeaseTest {
   private static final Duration SHORT_LEASE = Duration.ofMillis(300);
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
   private final Clock clock = Clock.systemUTC();
   private final DatabaseStore store = new InMemoryDatabaseStore();
 
@@ -42,7 +43,7 @@ class DatabaseBatchLeaseTest {
     for (int i = 0; i < sql.length; i++) {
       body.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"sql\":\"").append(sql[i]).append("\"}");
     }
-    return codec.decodeRequests(body.append("]}").toString(), new MessageContext("m", db, null, TestStack.REPLIES));
+    return new RequestCodec().decodeRequests(body.append("]}").toString(), new MessageContext("m", db, null, TestStack.REPLIES));
   }
 
   @Test

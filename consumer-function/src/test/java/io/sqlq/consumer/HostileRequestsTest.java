@@ -10,7 +10,6 @@ import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,7 +37,6 @@ class HostileRequestsTest {
   private static final Duration BUDGET = Duration.ofMillis(300);
   private static final String FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)";
 
-  private final WireCodec codec = new WireCodec();
   private final BatchApplier applier = new BatchApplier(TestStack.settings(BUDGET),
       Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC), BatchListener.NONE);
   @TempDir Path dir;

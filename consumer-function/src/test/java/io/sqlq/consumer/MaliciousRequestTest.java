@@ -9,7 +9,7 @@ import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyQueues;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class MaliciousRequestTest {
   private static final String VICTIM_SECRET = "the-victims-secret";
   private static final String FILE_SECRET = "a-file-secret";
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
   private final SentMessages sqs = new SentMessages();
   private final InMemoryDatabaseStore store = new InMemoryDatabaseStore();
   @TempDir Path work;

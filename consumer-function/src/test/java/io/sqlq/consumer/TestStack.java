@@ -4,7 +4,7 @@ import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.MessageSizes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class TestStack {
   /** Applier settings of the test stack with {@code statementBudget}, the default retention and a one-message reply limit. */
   public static BatchApplier.Settings settings(Duration statementBudget) {
     return new BatchApplier.Settings(statementBudget, new ReplyQueues(REPLIES), SqlqConfig.DEFAULT_APPLIED_RETENTION,
-        MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES);
+        MessageLimits.MAX_BODY_BYTES - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES);
   }
 
   /** Step 4 as the consumer runs it on the test stack: {@code requests} through a {@link BatchApplier}. */

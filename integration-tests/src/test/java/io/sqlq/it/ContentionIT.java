@@ -18,7 +18,6 @@ import io.sqlq.core.lock.LockTimeoutException;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import io.sqlq.local.StackProvisioner;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,7 +115,7 @@ class HandlerBatchIT {
   }
 
   private static List<Reply> drainReplies(int expected) {
-    WireCodec codec = new WireCodec();
+    ReplyCodec codec = new ReplyCodec();
     List<Reply> replies = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (replies.size() < expected && System.nanoTime() < deadline) {

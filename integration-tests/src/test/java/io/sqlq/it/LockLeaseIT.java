@@ -12,9 +12,9 @@ import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.ReapReport;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,7 +92,7 @@ class LockLeaseIT {
   void aLeaseExtendedByItsHolderSurvivesTheReaperForThreeLeases(@TempDir Path work) throws Exception {
     pipeline.client("kept").submit("CREATE TABLE t(v)").get(60, TimeUnit.SECONDS);
     ReapReport before = pipeline.local.reaped();
-    WireCodec codec = new WireCodec();
+    ReplyCodec codec = new ReplyCodec();
     Clock clock = Clock.systemUTC();
     var batch = new DatabaseBatch(lock(LEASE, Duration.ZERO), new S3DatabaseStore(pipeline.local.s3(),
         pipeline.local.config()), work, BatchListener.NONE);

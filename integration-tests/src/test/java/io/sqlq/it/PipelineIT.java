@@ -7,8 +7,8 @@ import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.DeadLetters;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +90,7 @@ class PipelineIT {
         .messageGroupId("console").messageBody("{\"sql\": \"SELECT 'hello'\"}")).messageId();
 
     Message replyMessage = receiveOne(pipeline.local.config().replyQueueUrl());
-    Reply reply = new WireCodec().decodeReplies(replyMessage.body()).get(0);
+    Reply reply = new ReplyCodec().decodeReplies(replyMessage.body()).get(0);
 
     assertThat(reply.id()).isEqualTo(messageId);
     assertThat(reply.db()).isEqualTo("console");

@@ -3,10 +3,12 @@ package io.sqlq.client;
 import io.sqlq.core.DatabaseName;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,11 +62,10 @@ public final class SqlqClient implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqlqClient(ClientSettings settings) {
-    WireCodec codec = new WireCodec();
     this.settings = settings;
     this.pending = new PendingReplies(settings.maxInFlight(), settings.requestTimeout(), settings.clock());
-    this.sender = new BundleSender(settings, codec, pending);
-    this.listener = new ReplyListener(settings, codec, pending);
+    this.sender = new BundleSender(settings, new RequestCodec(), pending);
+    this.listener = new ReplyListener(settings, new ReplyCodec(), pending);
     sender.start();
     listener.start();
   }
@@ -371,7 +372,7 @@ public final class SqlqClient implements AutoCloseable {
             + (sqs == null ? " sqs" : "") + (requestQueueUrl == null ? " requestQueueUrl" : "")
             + (replyQueueUrl == null ? " replyQueueUrl" : ""));
       }
-      int envelope = new WireCodec().bundleOverheadBytes(replyQueueUrl);
+      int envelope = MessageSizes.requestBundleOverheadBytes(replyQueueUrl);
       if (maxBundleBytes <= envelope) {
         throw new IllegalStateException("maxBundleBytes " + maxBundleBytes
             + " leaves no room for a request beside the " + envelope + "-byte bundle envelope");

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,7 @@ class SqlqClientTest {
   final FakeConsumer consumer = new FakeConsumer(sqs, REQUESTS, DEFAULT_REPLIES);
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final AtomicInteger ids = new AtomicInteger();
-  final WireCodec codec = new WireCodec();
+  final RequestCodec codec = new RequestCodec();
   SqlqClient client;
 
   SqlqClient.Builder builder() {
@@ -172,10 +173,10 @@ class SqlqClientTest {
     List<SendMessageRequest> sent = sqs.sent(REQUESTS);
     List<List<Request>> messages = consumer.messages();
     assertThat(sent).hasSizeBetween(500 / maxRequests, 20);
-    assertThat(sent).allSatisfy(m -> assertThat(WireCodec.utf8Length(m.messageBody())).isLessThanOrEqualTo(maxBytes));
+    assertThat(sent).allSatisfy(m -> assertThat(MessageSizes.utf8Length(m.messageBody())).isLessThanOrEqualTo(maxBytes));
     assertThat(messages).allSatisfy(m -> assertThat(m).hasSizeLessThanOrEqualTo(maxRequests));
     for (int i = 0; i + 1 < messages.size(); i++) {
-      int bytesWithNext = WireCodec.utf8Length(sent.get(i).messageBody()) + 1 + elementBytes(messages.get(i + 1).get(0));
+      int bytesWithNext = MessageSizes.utf8Length(sent.get(i).messageBody()) + 1 + elementBytes(messages.get(i + 1).get(0));
       assertThat(messages.get(i).size() == maxRequests || bytesWithNext > maxBytes)
           .as("message %d was sealed only because the next request did not fit", i).isTrue();
     }
@@ -197,7 +198,7 @@ class SqlqClientTest {
 
   @Test
   void aBundleOfExactlyMaxBundleBytesIsSentWhole() throws Exception {
-    int exact = codec.bundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
+    int exact = MessageSizes.requestBundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
     client = builder().maxBundleBytes(exact).build();
 
     List<CompletableFuture<Reply>> futures = submitInserts(4);
@@ -205,12 +206,12 @@ class SqlqClientTest {
 
     awaitAll(futures);
     assertThat(consumer.messages()).extracting(List::size).containsExactly(3, 1);
-    assertThat(WireCodec.utf8Length(sqs.sent(REQUESTS).get(0).messageBody())).isEqualTo(exact);
+    assertThat(MessageSizes.utf8Length(sqs.sent(REQUESTS).get(0).messageBody())).isEqualTo(exact);
   }
 
   @Test
   void aBundleOneByteOverMaxBundleBytesIsSplit() throws Exception {
-    int exact = codec.bundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
+    int exact = MessageSizes.requestBundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
     client = builder().maxBundleBytes(exact - 1).build();
 
     List<CompletableFuture<Reply>> futures = submitInserts(4);
@@ -222,7 +223,7 @@ class SqlqClientTest {
 
   @Test
   void aRequestThatAloneFillsMaxBundleBytesIsSent() throws Exception {
-    client = builder().maxBundleBytes(codec.bundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1))).build();
+    client = builder().maxBundleBytes(MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1))).build();
 
     CompletableFuture<Reply> future = client.submit(INSERT, 1);
     flush();
@@ -232,7 +233,7 @@ class SqlqClientTest {
 
   @Test
   void aRequestOneByteOverMaxBundleBytesFailsAtSubmitAndNothingIsSent() {
-    int bytes = codec.bundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1));
+    int bytes = MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1));
     client = builder().maxBundleBytes(bytes - 1).build();
 
     CompletableFuture<Reply> future = client.submit(INSERT, 1);
@@ -471,7 +472,7 @@ class SqlqClientTest {
   }
 
   int elementBytes(Request request) {
-    return WireCodec.utf8Length(codec.encodeBundleElement(request, REPLIES));
+    return MessageSizes.utf8Length(codec.encodeBundleElement(request, REPLIES));
   }
 
   static Reply await(CompletableFuture<Reply> future) throws Exception {

@@ -3,19 +3,16 @@ package io.sqlq.core.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-class WireCodecTest {
+class RequestCodecTest {
   private static final String REPLY_QUEUE = "http://localhost/000000000000/sqlq-replies";
   private static final MessageContext CONTEXT = new MessageContext("msg-1", "main", null, REPLY_QUEUE);
-  private final WireCodec codec = new WireCodec();
+  private final RequestCodec codec = new RequestCodec();
 
   @Test
   void singleRequestWithEveryFieldDecodes() {
@@ -88,16 +85,6 @@ class WireCodecTest {
   }
 
   @Test
-  void bundleByteAccountingMatchesTheJoinedBody() {
-    Request a = new Request("a", "main", List.of(Statement.of("INSERT INTO t VALUES ('é', ?)", "日本")), null);
-    List<String> elements = List.of(codec.encodeBundleElement(a, "http://q/r"), codec.encodeBundleElement(a, "http://q/r"));
-    int expected = codec.bundleOverheadBytes("http://q/r")
-        + elements.stream().mapToInt(WireCodec::utf8Length).sum() + elements.size() - 1;
-
-    assertThat(codec.joinBundle("http://q/r", elements).getBytes(StandardCharsets.UTF_8)).hasSize(expected);
-  }
-
-  @Test
   void bundleElementWithoutIdGetsMessageIdAndIndex() {
     List<Request> requests = codec.decodeRequests(
         "{\"v\":1,\"requests\":[{\"sql\":\"SELECT 1\"},{\"sql\":\"SELECT 2\"}]}", CONTEXT);
@@ -167,59 +154,5 @@ class WireCodecTest {
         .hasMessageContaining("longer than 128");
     assertThat(codec.decodeRequests("{\"id\":\"" + id.substring(1) + "\",\"sql\":\"SELECT 1\"}", CONTEXT))
         .hasSize(1);
-  }
-
-  @Test
-  void replyWithEveryFieldRoundTrips() {
-    Request request = new Request("r", "main", List.of(Statement.of("SELECT 1")), null);
-    Instant at = Instant.parse("2026-11-21T12:00:00Z");
-    Reply ok = Reply.ok(request, List.of(
-        new StatementResult(List.of("a", "b", "c", "d"), List.of(Arrays.asList(1L, "x", null, 1.5)), 0, null),
-        StatementResult.changes(3, 7)), 42, at);
-
-    Reply back = codec.decodeReplies(codec.encodeReply(ok)).get(0);
-
-    assertThat(back).isEqualTo(ok);
-    assertThat(codec.encodeReply(ok)).contains("\"rowsAffected\":3", "\"lastInsertRowid\":7", "\"dbVersion\":42",
-        "\"appliedAt\":\"2026-11-21T12:00:00Z\"", "\"status\":\"OK\"");
-  }
-
-  @Test
-  void errorReplyBundleRoundTrips() {
-    Request request = new Request("r", "main", List.of(Statement.of("SELECT 1")), null);
-    Instant at = Instant.parse("2026-11-21T12:00:00Z");
-    Reply error = Reply.error(request, new ReplyError("SQLITE_CONSTRAINT_PRIMARYKEY", "UNIQUE constraint failed: t.id", 0), 5, at);
-    Reply ok = Reply.ok(request, List.of(StatementResult.changes(1, 1)), 5, at);
-
-    List<Reply> back = codec.decodeReplies(codec.joinReplies(List.of(codec.encodeReply(error), codec.encodeReply(ok))));
-
-    assertThat(back).containsExactly(error, ok);
-  }
-
-  @Test
-  void bytesInRowsRoundTripAsBase64() {
-    Request request = new Request("r", "main", List.of(Statement.of("SELECT x")), null);
-    Reply reply = Reply.ok(request, List.of(new StatementResult(List.of("x"), List.of(List.of(new byte[] {1, 2})), 0, null)),
-        1, Instant.EPOCH);
-
-    String encoded = codec.encodeReply(reply);
-    Object value = codec.decodeReplies(encoded).get(0).results().get(0).rows().get(0).get(0);
-
-    assertThat(encoded).contains("{\"base64\":\"AQI=\"}");
-    assertThat((byte[]) value).containsExactly(1, 2);
-  }
-
-  @Test
-  void replyWithoutStatusIsMalformed() {
-    assertThatThrownBy(() -> codec.decodeReplies("{\"v\":1,\"id\":\"r\",\"db\":\"main\"}"))
-        .isInstanceOf(MalformedMessageException.class)
-        .hasMessageContaining("status");
-  }
-
-  @Test
-  void utf8LengthCountsMultiByteAndSurrogatePairs() {
-    String s = "aé日😀";
-
-    assertThat(WireCodec.utf8Length(s)).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length).isEqualTo(10);
   }
 }

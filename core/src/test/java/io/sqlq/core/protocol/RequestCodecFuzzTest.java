@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Coverage-guided fuzzing of the request decoder (Jazzer). Under {@code mvn verify} it runs only
- * the seed corpus in {@code src/test/resources/io/sqlq/core/protocol/WireCodecFuzzTestInputs/}
+ * the seed corpus in {@code src/test/resources/io/sqlq/core/protocol/RequestCodecFuzzTestInputs/}
  * (valid messages of every shape, and inputs that once failed); with {@code JAZZER_FUZZ=1} it
  * mutates them for {@code maxDuration}.
  *
@@ -18,10 +18,10 @@ import java.util.List;
  * nothing else is ever thrown, and a decoded request re-encodes to a body that decodes to the
  * same encoding.
  */
-class WireCodecFuzzTest {
+class RequestCodecFuzzTest {
   private static final MessageContext CONTEXT =
       new MessageContext("msg-1", "main", null, "http://localhost/000000000000/sqlq-replies");
-  private final WireCodec codec = new WireCodec();
+  private final RequestCodec codec = new RequestCodec();
 
   @FuzzTest(maxDuration = "30s")
   void decodeRequestsEndsInRequestsOrMalformed(byte[] input) {

@@ -12,10 +12,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Property-based tests (jqwik) of the request decoder on arbitrary and on mutated valid bodies. */
-class WireCodecProperties {
+class RequestCodecProperties {
   private static final MessageContext CONTEXT =
       new MessageContext("msg-1", "main", null, "http://localhost/000000000000/sqlq-replies");
-  private final WireCodec codec = new WireCodec();
+  private final RequestCodec codec = new RequestCodec();
 
   @Property(tries = 2_000)
   void anyStringDecodesOrIsMalformed(@ForAll String body) {
