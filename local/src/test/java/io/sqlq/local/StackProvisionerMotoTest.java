@@ -58,7 +58,7 @@ class StackProvisionerMotoTest {
     assertThat(config.requestQueueUrl()).endsWith("/names-requests.fifo");
     assertThat(config.deadLetterQueueUrl()).endsWith("/names-dead-letter.fifo");
     assertThat(config.replyQueueUrl()).endsWith("/names-replies");
-    assertThat(config.lease()).isEqualTo(SqlqConfig.DEFAULT_LEASE);
+    assertThat(config.lease()).as("the lease it was given, the consumers' function timeout").isEqualTo(LEASE);
     assertThat(config.lockWaitBudget()).isEqualTo(SqlqConfig.DEFAULT_LOCK_WAIT);
   }
 
