@@ -40,8 +40,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * (DESIGN.md, "Consumer: one batch"). Thin by design: it decodes and groups by database
  * (step 1), hands each database to {@link DatabaseBatch} (steps 2 to 6, with
  * {@link BatchApplier} as step 4), sends the replies ({@link ReplySender}, step 7), and reports
- * the failed records as {@code batchItemFailures} (step 8). The event source must enable {@code ReportBatchItemFailures},
- * or Lambda ignores the partial response and retries the whole batch.
+ * the failed records as {@code batchItemFailures} (step 8). The event source must enable
+ * {@code ReportBatchItemFailures}, or Lambda ignores the partial response and retries the whole
+ * batch.
  *
  * <p>Per record: a body that does not decode goes to the dead-letter queue at once (see
  * {@link DeadLetters}) and is reported as done. Per database: any failure (lock wait budget
