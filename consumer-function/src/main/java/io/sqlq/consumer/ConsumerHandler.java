@@ -70,7 +70,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
    * @throws io.sqlq.core.ConfigurationException when a variable is missing or invalid
    */
   public ConsumerHandler() {
-    this(onAws(SqlqConfig.fromEnvironment(Environment.system())));
+    this(onAws(SqlqConfig.fromEnvironment(Environment.system())).resolve());
   }
 
   private static Builder onAws(SqlqConfig config) {
@@ -78,15 +78,19 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     return builder(config).aws(clients.newS3Client(), clients.newSqsClient(), clients.newEc2Client());
   }
 
-  private ConsumerHandler(Builder b) {
-    this.listener = b.listener;
-    this.batch = new DatabaseBatch(b.lock, b.store, b.workDirectory, b.listener);
-    this.applier = new BatchApplier(BatchApplier.Settings.of(b.config), b.clock, b.listener);
-    this.replies = new ReplySender(b.sqs, new ReplyCodec(), MessageLimits.MAX_BODY_BYTES);
-    this.deadLetters = new DeadLetters(b.sqs, b.config.deadLetterQueueUrl(), b.clock);
-    this.defaultReplyTo = b.config.replyQueueUrl();
-    this.lockWaitBudget = b.config.lockWaitBudget();
+  private ConsumerHandler(Parts p) {
+    this.listener = p.listener();
+    this.batch = new DatabaseBatch(p.lock(), p.store(), p.workDirectory(), p.listener());
+    this.applier = new BatchApplier(BatchApplier.Settings.of(p.config()), p.clock(), p.listener());
+    this.replies = new ReplySender(p.sqs(), new ReplyCodec(), MessageLimits.MAX_BODY_BYTES);
+    this.deadLetters = new DeadLetters(p.sqs(), p.config().deadLetterQueueUrl(), p.clock());
+    this.defaultReplyTo = p.config().replyQueueUrl();
+    this.lockWaitBudget = p.config().lockWaitBudget();
   }
+
+  /** What {@link Builder} resolved: every part set, defaults filled in. */
+  private record Parts(SqlqConfig config, SqsClient sqs, DatabaseLock lock, DatabaseStore store, Path workDirectory,
+      Clock clock, BatchListener listener) {}
 
   /**
    * Starts building the consumer of the stack {@code config} names: the one way to build it, used
@@ -170,17 +174,18 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
      *     it would be built on) was set
      */
     public ConsumerHandler build() {
-      if (lock == null && ec2 != null) {
-        lock = new SecurityGroupLock(ec2, config.lockVpcId(), config.lease(), clock);
-      }
-      if (store == null && s3 != null) {
-        store = new S3DatabaseStore(s3, config);
-      }
-      if (sqs == null || lock == null || store == null) {
+      return new ConsumerHandler(resolve());
+    }
+
+    private Parts resolve() {
+      DatabaseLock theLock = lock != null ? lock
+          : ec2 == null ? null : new SecurityGroupLock(ec2, config.lockVpcId(), config.lease(), clock);
+      DatabaseStore theStore = store != null ? store : s3 == null ? null : new S3DatabaseStore(s3, config);
+      if (sqs == null || theLock == null || theStore == null) {
         throw new IllegalStateException("a consumer needs an SQS client, a lock and a store: set aws(s3, sqs, ec2),"
             + " or sqs, lock and store");
       }
-      return new ConsumerHandler(this);
+      return new Parts(config, sqs, theLock, theStore, workDirectory, clock, listener);
     }
   }
 
