@@ -60,7 +60,7 @@ final class SubmitCommand implements Callable<Integer> {
         OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(config.replyQueueUrl()),
             Clock.systemUTC());
         SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
-            .replyQueueUrl(replies.url()).database(db).requestTimeout(timeout)
+            .replyQueueUrl(replies.url()).defaultDatabase(db).requestTimeout(timeout)
             .replyWaitTime(Duration.ofSeconds(1)).build()) {
       if (source.file != null) {
         List<String> statements = SqlScript.split(Files.readString(source.file, StandardCharsets.UTF_8));
@@ -68,7 +68,7 @@ final class SubmitCommand implements Callable<Integer> {
         System.out.println(summary.format());
         return summary.clean() ? 0 : 1;
       }
-      Reply reply = client.submit(db, new Statement(source.sql, JsonParams.parse(params))).join();
+      Reply reply = client.submit(new Statement(source.sql, JsonParams.parse(params))).join();
       System.out.println(new WireCodec().encodeReply(reply));
       return reply.ok() ? 0 : 1;
     }

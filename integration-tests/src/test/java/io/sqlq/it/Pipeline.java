@@ -68,7 +68,7 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
         Clock.systemUTC());
     owned.add(replies);
     SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(local.config().requestQueueUrl())
-        .replyQueueUrl(replies.url()).database(database).requestTimeout(Duration.ofSeconds(90))
+        .replyQueueUrl(replies.url()).defaultDatabase(database).requestTimeout(Duration.ofSeconds(90))
         .replyWaitTime(Duration.ofSeconds(1)).build();
     owned.add(client);
     return client;

@@ -57,6 +57,8 @@ public final class SqlqClient implements AutoCloseable {
   private final PendingReplies pending;
   private final BundleSender sender;
   private final ReplyListener listener;
+  /** The view of the default database, or null when the builder set none. */
+  private final DatabaseClient defaultDatabase;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SqlqClient(ClientSettings settings) {
@@ -65,6 +67,7 @@ public final class SqlqClient implements AutoCloseable {
     this.pending = new PendingReplies(settings.maxInFlight(), settings.requestTimeout(), settings.clock());
     this.sender = new BundleSender(settings, codec, pending);
     this.listener = new ReplyListener(settings, codec, pending);
+    this.defaultDatabase = settings.defaultDatabase() == null ? null : new DatabaseClient(this, settings.defaultDatabase());
     sender.start();
     listener.start();
   }
@@ -80,22 +83,39 @@ public final class SqlqClient implements AutoCloseable {
   }
 
   /**
-   * Submits one statement with positional parameters to the default database.
+   * A view of this client bound to {@code database}, for submits to a database other than the
+   * default one: {@code client.database("shop").submit(sql, params...)}. Cheap: nothing to
+   * close, make one per use or keep it.
+   *
+   * @param database the database name, {@code [A-Za-z0-9_-]{1,64}}
+   * @return the view; its submits behave as this client's
+   * @throws io.sqlq.core.InvalidDatabaseNameException when {@code database} is not
+   *     {@code [A-Za-z0-9_-]{1,64}}
+   */
+  public DatabaseClient database(String database) {
+    return new DatabaseClient(this, DatabaseName.validate(database));
+  }
+
+  /**
+   * Submits one statement with positional parameters to the default database; shorthand for
+   * {@link #submit(Statement) submit(Statement.of(sql, params))}.
    *
    * @param sql exactly one SQL statement, {@code ?} placeholders
    * @param params the values of the placeholders: null, Boolean, Long, Integer, Short, Byte,
    *     Double, Float, String or byte[]
-   * @return a future as described in {@link #submit(String, Statement)}
-   * @throws IllegalStateException when the builder set no default database
+   * @return a future as described in {@link #submit(Statement)}
+   * @throws IllegalStateException when the builder set no default database; as
+   *     {@link #submit(Statement)} otherwise
    * @throws IllegalArgumentException when {@code sql} is blank or a parameter has an
-   *     unsupported type
+   *     unsupported type; as {@link #submit(Statement)} otherwise
    */
   public CompletableFuture<Reply> submit(String sql, Object... params) {
-    return submit(defaultDatabase(), Statement.of(sql, params));
+    return defaultDatabase().submit(sql, params);
   }
 
   /**
-   * Submits one statement to {@code database}.
+   * Submits one statement to the default database ({@link Builder#defaultDatabase(String)});
+   * for another database use {@link #database(String)}.
    *
    * <p>Blocks while {@code maxInFlight} requests await replies. The future completes with the
    * reply, whose status is OK or ERROR (an SQL error is a normal completion: inspect
@@ -116,42 +136,31 @@ public final class SqlqClient implements AutoCloseable {
    *       waiting for an in-flight slot (its interrupt status is set again).
    * </ul>
    *
-   * @param database the database name, {@code [A-Za-z0-9_-]{1,64}}
-   * @param statement the statement and its parameters
+   * @param statement the statement and its parameters (positional or named)
    * @return the future of the reply, as above
-   * @throws io.sqlq.core.InvalidDatabaseNameException when {@code database} is not
-   *     {@code [A-Za-z0-9_-]{1,64}}
+   * @throws IllegalStateException when the builder set no default database, or when the id
+   *     supplier returns an id that already awaits a reply
    * @throws IllegalArgumentException when the id supplier returns an id that is not 1 to 128
    *     ASCII letters, digits or punctuation (an SQS deduplication id)
-   * @throws IllegalStateException when the id supplier returns an id that already awaits a reply
    */
-  public CompletableFuture<Reply> submit(String database, Statement statement) {
-    return submitRequest(database, List.of(statement));
+  public CompletableFuture<Reply> submit(Statement statement) {
+    return defaultDatabase().submit(statement);
   }
 
   /**
    * Submits statements to the default database as one transaction: all take effect, in order,
-   * or none does (an ERROR reply names the failing statement).
+   * or none does (an ERROR reply names the failing statement, 0-based). For another database
+   * use {@link #database(String)}.
    *
    * @param statements at least one statement
-   * @return a future as described in {@link #submit(String, Statement)}
-   * @throws IllegalStateException when the builder set no default database
-   * @throws IllegalArgumentException when {@code statements} is empty
+   * @return a future as described in {@link #submit(Statement)}
+   * @throws IllegalStateException when the builder set no default database; as
+   *     {@link #submit(Statement)} otherwise
+   * @throws IllegalArgumentException when {@code statements} is empty; as
+   *     {@link #submit(Statement)} otherwise
    */
   public CompletableFuture<Reply> submitTransaction(List<Statement> statements) {
-    return submitTransaction(defaultDatabase(), statements);
-  }
-
-  /**
-   * Submits statements to {@code database} as one transaction, as
-   * {@link #submitTransaction(List)}; errors as {@link #submit(String, Statement)}.
-   *
-   * @param database the database name, {@code [A-Za-z0-9_-]{1,64}}
-   * @param statements at least one statement
-   * @return a future as described in {@link #submit(String, Statement)}
-   */
-  public CompletableFuture<Reply> submitTransaction(String database, List<Statement> statements) {
-    return submitRequest(database, statements);
+    return defaultDatabase().submitTransaction(statements);
   }
 
   /** Closes the client as the class documentation describes; returns at once when already closed. */
@@ -166,8 +175,9 @@ public final class SqlqClient implements AutoCloseable {
     pending.close();
   }
 
-  private CompletableFuture<Reply> submitRequest(String database, List<Statement> statements) {
-    Request request = new Request(nextRequestId(), DatabaseName.validate(database), statements,
+  /** Submits one request to {@code database} (already validated), as {@link #submit(Statement)} describes. */
+  CompletableFuture<Reply> submitRequest(String database, List<Statement> statements) {
+    Request request = new Request(nextRequestId(), database, statements,
         settings.replyQueueUrl());
     if (closed.get()) {
       return CompletableFuture.failedFuture(closedAtSubmit(request));
@@ -200,12 +210,12 @@ public final class SqlqClient implements AutoCloseable {
     return id;
   }
 
-  private String defaultDatabase() {
-    if (settings.database() == null) {
-      throw new IllegalStateException("no default database: set SqlqClient.Builder.database(...) "
-          + "or name the database in submit(database, statement)");
+  private DatabaseClient defaultDatabase() {
+    if (defaultDatabase == null) {
+      throw new IllegalStateException("no default database: set SqlqClient.Builder.defaultDatabase(...) "
+          + "or name the database with client.database(name).submit(...)");
     }
-    return settings.database();
+    return defaultDatabase;
   }
 
   private static ClientClosedException closedAtSubmit(Request request) {
@@ -222,7 +232,7 @@ public final class SqlqClient implements AutoCloseable {
     private SqsClient sqs;
     private String requestQueueUrl;
     private String replyQueueUrl;
-    private String database;
+    private String defaultDatabase;
     private Duration linger = Duration.ofMillis(50);
     private int maxBundleRequests = 1_000;
     private int maxBundleBytes = MessageLimits.MAX_BODY_BYTES;
@@ -263,13 +273,14 @@ public final class SqlqClient implements AutoCloseable {
     }
 
     /**
-     * The database of {@code submit(sql, params...)} and {@code submitTransaction(statements)};
-     * default none, so those throw {@link IllegalStateException}.
+     * The database of the client's own {@code submit} and {@code submitTransaction} methods;
+     * default none, so those throw {@link IllegalStateException} and every submit names its
+     * database with {@link SqlqClient#database(String)}.
      *
      * @throws io.sqlq.core.InvalidDatabaseNameException when not {@code [A-Za-z0-9_-]{1,64}}
      */
-    public Builder database(String database) {
-      this.database = DatabaseName.validate(database);
+    public Builder defaultDatabase(String database) {
+      this.defaultDatabase = DatabaseName.validate(database);
       return this;
     }
 
@@ -376,7 +387,7 @@ public final class SqlqClient implements AutoCloseable {
         throw new IllegalStateException("maxBundleBytes " + maxBundleBytes
             + " leaves no room for a request beside the " + envelope + "-byte bundle envelope");
       }
-      return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replyQueueUrl, database, linger,
+      return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replyQueueUrl, defaultDatabase, linger,
           maxBundleRequests, maxBundleBytes, maxInFlight, requestTimeout, replyWaitTime, idSupplier, clock));
     }
 

@@ -45,7 +45,7 @@ class SqlqClientBuilderTest {
 
   @Test
   void namesAndUrlsAreChecked() {
-    assertThatThrownBy(() -> builder.database("no spaces"))
+    assertThatThrownBy(() -> builder.defaultDatabase("no spaces"))
         .isInstanceOf(InvalidDatabaseNameException.class).hasMessageContaining("'no spaces'");
     assertThatThrownBy(() -> builder.requestQueueUrl(" "))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestQueueUrl");

@@ -3,6 +3,7 @@ package io.sqlq.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sqlq.core.InvalidDatabaseNameException;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Request;
@@ -49,7 +50,7 @@ class SqlqClientTest {
   SqlqClient client;
 
   SqlqClient.Builder builder() {
-    return SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES).database("main")
+    return SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES).defaultDatabase("main")
         .linger(LINGER).requestTimeout(WAIT).replyWaitTime(Duration.ofSeconds(1))
         .idSupplier(() -> id(ids.incrementAndGet())).clock(clock);
   }
@@ -103,13 +104,37 @@ class SqlqClientTest {
     List<Statement> statements = List.of(Statement.of(INSERT, 1), Statement.named("UPDATE t SET a = :a", Map.of("a", 2)));
 
     CompletableFuture<Reply> toDefault = client.submitTransaction(statements);
-    CompletableFuture<Reply> toOther = client.submitTransaction("other", statements);
+    CompletableFuture<Reply> toOther = client.database("other").submitTransaction(statements);
     flush();
 
     assertThat(await(toDefault).results()).hasSize(2);
     assertThat(await(toOther).db()).isEqualTo("other");
     assertThat(consumer.messages().stream().flatMap(List::stream))
         .allSatisfy(r -> assertThat(r.statements()).hasSize(2));
+  }
+
+  @Test
+  void aStatementGoesToTheDefaultDatabaseAndADatabaseViewToItsOwn() throws Exception {
+    client = builder().build();
+
+    CompletableFuture<Reply> toDefault = client.submit(Statement.named("UPDATE t SET a = :a", Map.of("a", 1)));
+    DatabaseClient other = client.database("other");
+    CompletableFuture<Reply> toOther = other.submit(INSERT, 2);
+    flush();
+
+    assertThat(await(toDefault).db()).isEqualTo("main");
+    assertThat(await(toOther).db()).isEqualTo("other");
+    assertThat(other.name()).isEqualTo("other");
+    assertThat(consumer.requestIds("main")).containsExactly("r-0001");
+    assertThat(consumer.requestIds("other")).containsExactly("r-0002");
+  }
+
+  @Test
+  void aViewOfAnInvalidDatabaseNameIsRefusedAtOnce() {
+    client = builder().build();
+
+    assertThatThrownBy(() -> client.database("no spaces"))
+        .isInstanceOf(InvalidDatabaseNameException.class).hasMessageContaining("'no spaces'");
   }
 
   @Test
@@ -295,7 +320,7 @@ class SqlqClientTest {
 
     for (int i = 1; i <= 100; i++) {
       boolean toBeta = i % 3 == 0;
-      futures.add(client.submit(toBeta ? "beta" : "alpha", Statement.of(INSERT, i)));
+      futures.add(client.database(toBeta ? "beta" : "alpha").submit(INSERT, i));
       (toBeta ? beta : alpha).add(id(i));
     }
     flush();
@@ -312,7 +337,7 @@ class SqlqClientTest {
 
     List<CompletableFuture<Reply>> futures = new ArrayList<>();
     for (String db : List.of("alpha", "beta", "alpha", "beta", "alpha")) {
-      futures.add(client.submit(db, Statement.of(INSERT, 1)));
+      futures.add(client.database(db).submit(Statement.of(INSERT, 1)));
     }
     flush();
     awaitAll(futures);
@@ -437,14 +462,18 @@ class SqlqClientTest {
   }
 
   @Test
-  void submitWithoutADefaultDatabaseIsRefused() {
+  void submitWithoutADefaultDatabaseIsRefused() throws Exception {
     client = SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES)
         .replyWaitTime(Duration.ofSeconds(1)).build();
 
     assertThatThrownBy(() -> client.submit(INSERT, 1))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("no default database");
+    assertThatThrownBy(() -> client.submit(Statement.of(INSERT, 1)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no default database");
     assertThatThrownBy(() -> client.submitTransaction(List.of(Statement.of(INSERT, 1))))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("no default database");
+    assertThat(await(client.database("named").submit(INSERT, 1)).db()).as("a named database needs no default")
+        .isEqualTo("named");
   }
 
   @Test
