@@ -2,7 +2,6 @@ package io.sqlq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.AdminExec;
 import io.sqlq.consumer.BatchApplier;
@@ -199,10 +198,9 @@ class ContentionIT {
 
   private static SqlqClient client(software.amazon.awssdk.services.sqs.SqsClient sqs, SqlqConfig config,
       List<AutoCloseable> owned) {
-    OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(config.replyQueueUrl()), Clock.systemUTC());
-    owned.add(replies);
     SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
-        .replyQueueUrl(replies.url()).defaultDatabase(DB).requestTimeout(Duration.ofSeconds(300))
+        .defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue()
+        .defaultDatabase(DB).requestTimeout(Duration.ofSeconds(300))
         .replyWaitTime(Duration.ofSeconds(1)).maxBundleRequests(BUNDLE).build();
     owned.add(client);
     return client;

@@ -9,6 +9,7 @@ import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.WireCodec;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +24,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * how"). One client is meant to be shared by every thread of an application; it is immutable
  * and thread-safe.
  *
- * <p><b>Lifecycle.</b> {@link #builder()}{@code ...build()} validates the settings and starts
- * three daemon threads: {@code sqlq-sender} (coalesces submits into bundles and sends them),
+ * <p><b>Lifecycle.</b> {@link #builder()}{@code ...build()} validates the settings, creates the
+ * client's reply queue when {@link Builder#ownReplyQueue()} asks for one, and starts three
+ * daemon threads: {@code sqlq-sender} (coalesces submits into bundles and sends them),
  * {@code sqlq-reply-listener} (long-polls the reply queue) and {@code sqlq-timeouts} (fails
  * requests whose {@code requestTimeout} has passed). {@link #close()} then:
  * <ol>
@@ -33,15 +35,19 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *   <li>waits for the replies still outstanding, up to {@code requestTimeout}; requests
  *       time out as usual meanwhile;
  *   <li>stops the reply listener (after its current long poll, up to {@code replyWaitTime}
- *       plus 1 s) and fails whatever still awaits a reply with {@link ClientClosedException}.
+ *       plus 1 s) and fails whatever still awaits a reply with {@link ClientClosedException};
+ *   <li>deletes the reply queue it created, if any: only now, so that the listener never polls
+ *       a deleted queue.
  * </ol>
  * Close is idempotent. The threads are daemons, so a JVM may exit without close, but then
- * pending bundles are lost: close the client. The {@link SqsClient} belongs to the caller and
- * is not closed.
+ * pending bundles are lost and an own reply queue is left behind: close the client. An
+ * {@link SqsClient} given to the builder belongs to the caller and is not closed.
  *
  * <p><b>Reply queue.</b> SQS cannot filter a queue by receiver, so the reply queue must be this
  * client's own (DESIGN.md, "Reply queues"): another reader would take its replies, and its
- * requests would time out.
+ * requests would time out. Either the client creates and deletes one
+ * ({@link Builder#ownReplyQueue()}), or the caller names one it made for this client
+ * ({@link Builder#replyQueueUrl(String)}), such as one per instance of a fleet.
  *
  * <p><b>Threads of callbacks.</b> Futures are completed on the reply listener thread (a reply),
  * the sender thread (a failed send), the timeout thread (a timeout) or the caller's thread (a
@@ -59,11 +65,18 @@ public final class SqlqClient implements AutoCloseable {
   private final ReplyListener listener;
   /** The view of the default database, or null when the builder set none. */
   private final DatabaseClient defaultDatabase;
+  /**
+   * What this client owns besides its threads, closed in this order after the reply listener
+   * stopped: the reply queue {@link Builder#ownReplyQueue()} created, then what the builder was
+   * told to close ({@link #fromEnvironment()}'s SqsClient and AwsClients).
+   */
+  private final List<Runnable> owned;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqlqClient(ClientSettings settings) {
+  private SqlqClient(ClientSettings settings, List<Runnable> owned) {
     WireCodec codec = new WireCodec();
     this.settings = settings;
+    this.owned = owned;
     this.pending = new PendingReplies(settings.maxInFlight(), settings.requestTimeout(), settings.clock());
     this.sender = new BundleSender(settings, codec, pending);
     this.listener = new ReplyListener(settings, codec, pending);
@@ -75,8 +88,8 @@ public final class SqlqClient implements AutoCloseable {
   /**
    * Starts building a client.
    *
-   * @return a builder with every default; {@code sqs}, {@code requestQueueUrl} and
-   *     {@code replyQueueUrl} must be set
+   * @return a builder with every default; {@code sqs}, {@code requestQueueUrl} and a reply
+   *     queue must be set
    */
   public static Builder builder() {
     return new Builder();
@@ -163,7 +176,21 @@ public final class SqlqClient implements AutoCloseable {
     return defaultDatabase().submitTransaction(statements);
   }
 
-  /** Closes the client as the class documentation describes; returns at once when already closed. */
+  /**
+   * The URL of the queue this client reads its replies from: {@link Builder#replyQueueUrl}, or
+   * the queue {@link Builder#ownReplyQueue()} created (gone after {@link #close()}).
+   */
+  public String replyQueueUrl() {
+    return settings.replyQueueUrl();
+  }
+
+  /**
+   * Closes the client as the class documentation describes; returns at once when already closed.
+   *
+   * @throws AwsCallFailedException when the reply queue {@link Builder#ownReplyQueue()} created
+   *     could not be deleted; everything else was still stopped and closed, and the queue is
+   *     left behind (its unread replies expire after one day)
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -173,6 +200,26 @@ public final class SqlqClient implements AutoCloseable {
     pending.awaitAll(settings.requestTimeout());
     listener.close();
     pending.close();
+    closeAll(owned);
+  }
+
+  /** Runs every closer in order, even after one failed, then throws the first failure with the later ones suppressed. */
+  private static void closeAll(List<Runnable> closers) {
+    RuntimeException failure = null;
+    for (Runnable closer : closers) {
+      try {
+        closer.run();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** Submits one request to {@code database} (already validated), as {@link #submit(Statement)} describes. */
@@ -226,12 +273,18 @@ public final class SqlqClient implements AutoCloseable {
   /**
    * Settings of a {@link SqlqClient}. Each setter rejects a bad value at once with
    * {@link IllegalArgumentException} naming the value; {@link #build()} checks that the
-   * required ones were set.
+   * required ones were set. Required: {@link #sqs}, {@link #requestQueueUrl}, and a reply queue,
+   * either the caller's ({@link #replyQueueUrl}) or one the client creates and deletes
+   * ({@link #ownReplyQueue()} with {@link #defaultReplyQueueUrl}).
    */
   public static final class Builder {
     private SqsClient sqs;
     private String requestQueueUrl;
     private String replyQueueUrl;
+    private String defaultReplyQueueUrl;
+    private boolean ownReplyQueue;
+    /** Closed by the client after its own reply queue; see {@link #closeOnClose}. */
+    private final List<Runnable> closeOnClose = new ArrayList<>();
     private String defaultDatabase;
     private Duration linger = Duration.ofMillis(50);
     private int maxBundleRequests = 1_000;
@@ -245,8 +298,9 @@ public final class SqlqClient implements AutoCloseable {
     private Builder() {}
 
     /**
-     * The SQS client for every call; required. The caller keeps ownership: {@link #close()}
-     * does not close it. Configure its retries there: a send fails only after them.
+     * The SQS client for every call; required. The caller keeps ownership: {@link SqlqClient#close()}
+     * does not close it, so close it after the client. Configure its retries there: a send fails
+     * only after them.
      */
     public Builder sqs(SqsClient sqs) {
       this.sqs = require(sqs, "sqs");
@@ -260,15 +314,51 @@ public final class SqlqClient implements AutoCloseable {
     }
 
     /**
-     * URL of this client's own reply queue, which no other client reads; required (a
-     * fire-and-forget mode without one may come later). It must be the stack's default reply
-     * queue or a queue beside it whose name is the default's name, {@code -} and a suffix (as
-     * {@link OwnReplyQueue} creates): the consumer refuses requests naming any other queue and
-     * answers them {@code SQLQ_REPLY_QUEUE_REFUSED} on the default reply queue
+     * URL of a reply queue that the caller made for this client, which no other client reads;
+     * this or {@link #ownReplyQueue()} is required (a fire-and-forget mode without one may come
+     * later). The caller keeps it: close does not delete it. It must be the stack's default reply
+     * queue or a queue beside it whose name is the default's name, {@code -} and a suffix: the
+     * consumer refuses requests naming any other queue and answers them
+     * {@code SQLQ_REPLY_QUEUE_REFUSED} on the default reply queue
      * ({@link io.sqlq.core.protocol.ReplyQueues}).
+     *
+     * @throws IllegalStateException when {@link #ownReplyQueue()} was set: a client reads one
+     *     reply queue
      */
     public Builder replyQueueUrl(String url) {
-      this.replyQueueUrl = requireUrl(url, "replyQueueUrl");
+      String checked = requireUrl(url, "replyQueueUrl");
+      if (ownReplyQueue) {
+        throw bothReplyQueues();
+      }
+      this.replyQueueUrl = checked;
+      return this;
+    }
+
+    /**
+     * Makes {@link #build()} create a reply queue for this client alone and {@link SqlqClient#close()}
+     * delete it, after the reply listener stopped reading it: an {@link OwnReplyQueue} named
+     * after the stack's default reply queue ({@code <default name>-<12 hex>}, which the consumer
+     * accepts), tagged with its owner and creation time, keeping unread replies one day. Needs
+     * {@link #defaultReplyQueueUrl}. Costs a CreateQueue at build and a DeleteQueue at close.
+     *
+     * @throws IllegalStateException when {@link #replyQueueUrl} was set: a client reads one
+     *     reply queue
+     */
+    public Builder ownReplyQueue() {
+      if (replyQueueUrl != null) {
+        throw bothReplyQueues();
+      }
+      this.ownReplyQueue = true;
+      return this;
+    }
+
+    /**
+     * URL of the stack's default reply queue ({@code SQLQ_REPLY_QUEUE_URL}), after whose name
+     * {@link #ownReplyQueue()} names the queue it creates; needed by that setting and only by
+     * it (the client never reads the default reply queue).
+     */
+    public Builder defaultReplyQueueUrl(String url) {
+      this.defaultReplyQueueUrl = requireUrl(url, "defaultReplyQueueUrl");
       return this;
     }
 
@@ -370,25 +460,80 @@ public final class SqlqClient implements AutoCloseable {
     }
 
     /**
-     * Builds the client and starts its threads.
+     * Builds the client and starts its threads; with {@link #ownReplyQueue()}, creates its
+     * reply queue first (and deletes it again when the build fails after that).
      *
-     * @throws IllegalStateException when {@code sqs}, {@code requestQueueUrl} or
-     *     {@code replyQueueUrl} was not set, or {@code maxBundleBytes} cannot hold the bundle
-     *     envelope and a request
+     * @throws IllegalStateException when {@code sqs}, {@code requestQueueUrl} or a reply queue
+     *     was not set, {@code ownReplyQueue} was set without {@code defaultReplyQueueUrl} or
+     *     {@code defaultReplyQueueUrl} without {@code ownReplyQueue}, or {@code maxBundleBytes}
+     *     cannot hold the bundle envelope and a request
+     * @throws IllegalArgumentException when the default reply queue's name is too long to name
+     *     an own queue after it (above 67 characters)
+     * @throws AwsCallFailedException when the own reply queue cannot be created
      */
     public SqlqClient build() {
-      if (sqs == null || requestQueueUrl == null || replyQueueUrl == null) {
-        throw new IllegalStateException("sqs, requestQueueUrl and replyQueueUrl are required; missing:"
-            + (sqs == null ? " sqs" : "") + (requestQueueUrl == null ? " requestQueueUrl" : "")
-            + (replyQueueUrl == null ? " replyQueueUrl" : ""));
+      List<String> missing = new ArrayList<>();
+      if (sqs == null) {
+        missing.add("sqs");
       }
-      int envelope = new WireCodec().bundleOverheadBytes(replyQueueUrl);
-      if (maxBundleBytes <= envelope) {
-        throw new IllegalStateException("maxBundleBytes " + maxBundleBytes
-            + " leaves no room for a request beside the " + envelope + "-byte bundle envelope");
+      if (requestQueueUrl == null) {
+        missing.add("requestQueueUrl");
       }
-      return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replyQueueUrl, defaultDatabase, linger,
-          maxBundleRequests, maxBundleBytes, maxInFlight, requestTimeout, replyWaitTime, idSupplier, clock));
+      if (replyQueueUrl == null && !ownReplyQueue) {
+        missing.add("replyQueueUrl or ownReplyQueue()");
+      }
+      if (ownReplyQueue && defaultReplyQueueUrl == null) {
+        missing.add("defaultReplyQueueUrl (ownReplyQueue() names its queue after it)");
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("settings missing: " + String.join(", ", missing));
+      }
+      if (defaultReplyQueueUrl != null && !ownReplyQueue) {
+        throw new IllegalStateException("defaultReplyQueueUrl is read only by ownReplyQueue(), which is not set;"
+            + " the client never reads the default reply queue");
+      }
+      OwnReplyQueue own = ownReplyQueue
+          ? OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(defaultReplyQueueUrl), clock) : null;
+      try {
+        String replies = own == null ? replyQueueUrl : own.url();
+        int envelope = new WireCodec().bundleOverheadBytes(replies);
+        if (maxBundleBytes <= envelope) {
+          throw new IllegalStateException("maxBundleBytes " + maxBundleBytes
+              + " leaves no room for a request beside the " + envelope + "-byte bundle envelope");
+        }
+        List<Runnable> owned = new ArrayList<>();
+        if (own != null) {
+          owned.add(own::close);
+        }
+        owned.addAll(closeOnClose);
+        return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replies, defaultDatabase, linger,
+            maxBundleRequests, maxBundleBytes, maxInFlight, requestTimeout, replyWaitTime, idSupplier, clock),
+            List.copyOf(owned));
+      } catch (RuntimeException e) {
+        if (own != null) {
+          try {
+            own.close();
+          } catch (RuntimeException notDeleted) {
+            e.addSuppressed(notDeleted);
+          }
+        }
+        throw e;
+      }
+    }
+
+    /**
+     * Has the built client run {@code closer} when it closes, after deleting its own reply
+     * queue, in the order added; for resources the client's factory made
+     * ({@link SqlqClient#fromEnvironment()}).
+     */
+    Builder closeOnClose(Runnable closer) {
+      closeOnClose.add(closer);
+      return this;
+    }
+
+    private static IllegalStateException bothReplyQueues() {
+      return new IllegalStateException("replyQueueUrl(...) and ownReplyQueue() both set: a client reads one reply"
+          + " queue, either the caller's (replyQueueUrl) or one it creates and deletes (ownReplyQueue)");
     }
 
     private static <T> T require(T value, String name) {

@@ -1,5 +1,6 @@
 package io.sqlq.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.InvalidDatabaseNameException;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each builder setting refuses a bad value at once, naming the value; build() checks the whole. */
 class SqlqClientBuilderTest {
+  static final String REQUESTS = "https://sqs.local/q.fifo";
+  static final String REPLIES = "https://sqs.local/r";
   final SqlqClient.Builder builder = SqlqClient.builder();
 
   @Test
@@ -56,7 +59,45 @@ class SqlqClientBuilderTest {
   @Test
   void buildNamesTheMissingRequiredSettings() {
     assertThatThrownBy(() -> builder.requestQueueUrl("https://sqs.local/q.fifo").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageEndingWith("missing: sqs replyQueueUrl");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageEndingWith("settings missing: sqs, replyQueueUrl or ownReplyQueue()");
+  }
+
+  @Test
+  void aReplyQueueUrlAndAnOwnReplyQueueAreRefusedTogetherInEitherOrderNamingBoth() {
+    assertThatThrownBy(() -> SqlqClient.builder().replyQueueUrl(REPLIES).ownReplyQueue())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("replyQueueUrl(...) and ownReplyQueue() both set");
+    assertThatThrownBy(() -> SqlqClient.builder().ownReplyQueue().replyQueueUrl(REPLIES))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("replyQueueUrl(...) and ownReplyQueue() both set");
+  }
+
+  @Test
+  void anOwnReplyQueueNeedsTheDefaultReplyQueueUrlAndNothingIsCreatedWithoutIt() {
+    FakeSqs sqs = new FakeSqs();
+
+    assertThatThrownBy(() -> builder.sqs(sqs).requestQueueUrl(REQUESTS).ownReplyQueue().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageEndingWith("settings missing: defaultReplyQueueUrl (ownReplyQueue() names its queue after it)");
+    assertThat(sqs.createdQueues()).isEmpty();
+  }
+
+  @Test
+  void aDefaultReplyQueueUrlWithoutOwnReplyQueueIsRefusedAsUnused() {
+    assertThatThrownBy(() -> builder.sqs(new FakeSqs()).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES)
+        .defaultReplyQueueUrl(REPLIES).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("defaultReplyQueueUrl is read only by ownReplyQueue()");
+  }
+
+  @Test
+  void aDefaultReplyQueueNameTooLongToNameAnOwnQueueAfterIsRefusedBeforeAnyCall() {
+    FakeSqs sqs = new FakeSqs();
+
+    assertThatThrownBy(() -> builder.sqs(sqs).requestQueueUrl(REQUESTS).ownReplyQueue()
+        .defaultReplyQueueUrl("https://sqs.local/000000000000/" + "r".repeat(68)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid queue name");
+    assertThat(sqs.createdQueues()).isEmpty();
   }
 
   @Test

@@ -26,6 +26,7 @@ import java.util.stream.IntStream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -49,8 +50,13 @@ class SqlqClientTest {
   final WireCodec codec = new WireCodec();
   SqlqClient client;
 
+  /** The test's settings with the caller's reply queue {@link #REPLIES}. */
   SqlqClient.Builder builder() {
-    return SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES).defaultDatabase("main")
+    return withoutReplyQueue().replyQueueUrl(REPLIES);
+  }
+
+  SqlqClient.Builder withoutReplyQueue() {
+    return SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).defaultDatabase("main")
         .linger(LINGER).requestTimeout(WAIT).replyWaitTime(Duration.ofSeconds(1))
         .idSupplier(() -> id(ids.incrementAndGet())).clock(clock);
   }
@@ -178,6 +184,59 @@ class SqlqClientTest {
 
     assertThat(await(future).ok()).isTrue();
     eventually(() -> sqs.deletedMessageIds().contains(junk), "the undecodable reply deleted");
+  }
+
+  // ------------------------------------------------------------- own reply queue
+
+  @Test
+  void anOwnReplyQueueIsCreatedAfterTheDefaultOneUsedForRepliesAndDeletedOnlyAfterTheListenerStopped()
+      throws Exception {
+    client = withoutReplyQueue().defaultReplyQueueUrl(DEFAULT_REPLIES).ownReplyQueue().build();
+
+    CreateQueueRequest created = sqs.createdQueues().getFirst();
+    assertThat(sqs.createdQueues()).hasSize(1);
+    assertThat(created.queueName()).matches("sqlq-replies-[0-9a-f]{12}");
+    assertThat(created.tags()).containsKey(OwnReplyQueue.TAG_OWNER)
+        .containsEntry(OwnReplyQueue.TAG_CREATED_AT, Long.toString(clock.millis()));
+    String url = client.replyQueueUrl();
+    assertThat(url).isEqualTo("https://sqs.local/000000000000/" + created.queueName());
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+    flush();
+    assertThat(await(future).ok()).isTrue();
+    assertThat(consumer.messages().getFirst().getFirst().replyTo()).isEqualTo(url);
+    assertThat(sqs.deletedQueues()).isEmpty();
+    eventually(() -> sqs.receivingNow(url) == 1, "the listener is in its next long poll");
+
+    client.close();
+
+    assertThat(sqs.deletedQueues()).containsExactly(url);
+    assertThat(sqs.receivesOfDeletedQueues()).as("receives of the queue during or after its deletion").isZero();
+    assertThat(sqs.closed()).as("the caller's SqsClient stays open").isFalse();
+  }
+
+  @Test
+  void aBuildThatFailsAfterCreatingItsReplyQueueDeletesItAgain() {
+    assertThatThrownBy(() -> withoutReplyQueue().defaultReplyQueueUrl(DEFAULT_REPLIES).ownReplyQueue()
+        .maxBundleBytes(20).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxBundleBytes 20");
+
+    assertThat(sqs.createdQueues()).hasSize(1);
+    assertThat(sqs.deletedQueues()).containsExactly(
+        "https://sqs.local/000000000000/" + sqs.createdQueues().getFirst().queueName());
+  }
+
+  @Test
+  void closeReportsAReplyQueueItCouldNotDeleteAfterStoppingEverythingElse() {
+    sqs.failDeleteQueue();
+    consumer.mode(FakeConsumer.Mode.DROP);
+    client = withoutReplyQueue().defaultReplyQueueUrl(DEFAULT_REPLIES).ownReplyQueue().build();
+    CompletableFuture<Reply> unanswered = client.submit(INSERT, 1);
+
+    assertThatThrownBy(client::close)
+        .isInstanceOf(AwsCallFailedException.class).hasMessageContaining("DeleteQueue " + client.replyQueueUrl());
+
+    assertThat(failure(unanswered)).isInstanceOf(ClientClosedException.class);
+    assertThat(failure(client.submit(INSERT, 2))).isInstanceOf(ClientClosedException.class);
   }
 
   // ------------------------------------------------------------- bundling
