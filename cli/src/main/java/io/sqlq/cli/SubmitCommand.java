@@ -1,9 +1,6 @@
 package io.sqlq.cli;
 
-import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
-import io.sqlq.core.SqlqConfig;
-import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.WireCodec;
@@ -11,7 +8,6 @@ import io.sqlq.core.sql.SqlScript;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,14 +50,8 @@ final class SubmitCommand implements Callable<Integer> {
     if (source.file != null && !params.isEmpty()) {
       throw new IllegalArgumentException("-p binds the values of one statement; it cannot be used with --file");
     }
-    SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
-    try (AwsClients clients = new AwsClients(config);
-        var sqs = clients.sqs();
-        OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(config.replyQueueUrl()),
-            Clock.systemUTC());
-        SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
-            .replyQueueUrl(replies.url()).defaultDatabase(db).requestTimeout(timeout)
-            .replyWaitTime(Duration.ofSeconds(1)).build()) {
+    try (SqlqClient client = SqlqClient.fromEnvironment(settings -> settings.defaultDatabase(db)
+        .requestTimeout(timeout).replyWaitTime(Duration.ofSeconds(1)))) {
       if (source.file != null) {
         List<String> statements = SqlScript.split(Files.readString(source.file, StandardCharsets.UTF_8));
         ScriptRun.Summary summary = ScriptRun.run(client, db, statements, null, System.err);

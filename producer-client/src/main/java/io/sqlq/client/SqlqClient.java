@@ -1,7 +1,9 @@
 package io.sqlq.client;
 
 import io.sqlq.core.DatabaseName;
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Request;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -83,6 +86,79 @@ public final class SqlqClient implements AutoCloseable {
     this.defaultDatabase = settings.defaultDatabase() == null ? null : new DatabaseClient(this, settings.defaultDatabase());
     sender.start();
     listener.start();
+  }
+
+  /**
+   * A client for the stack that the environment describes, with its own SqsClient and its own
+   * reply queue, both closed by {@link #close()}; {@link #fromEnvironment(Consumer)} with no
+   * changes. It has no default database: name one with {@link #database(String)}.
+   *
+   * @return the running client
+   * @throws io.sqlq.core.ConfigurationException naming every missing or invalid variable
+   * @throws AwsCallFailedException when its reply queue cannot be created
+   */
+  public static SqlqClient fromEnvironment() {
+    return fromEnvironment(settings -> { });
+  }
+
+  /**
+   * A client for the stack that the environment describes. Reads the variables with
+   * {@link SqlqConfig#fromEnvironment}, which requires all of {@code AWS_REGION} (or
+   * {@code AWS_DEFAULT_REGION}), {@code SQLQ_REQUEST_QUEUE_URL}, {@code SQLQ_REPLY_QUEUE_URL},
+   * {@code SQLQ_BUCKET}, {@code SQLQ_DEAD_LETTER_QUEUE_URL} and {@code SQLQ_LOCK_VPC_ID} (the
+   * client itself uses only the region and the two queue URLs), and takes
+   * {@code AWS_ENDPOINT_URL} for an emulator; credentials come from the AWS SDK's default chain
+   * ({@code AWS_ACCESS_KEY_ID}..., {@code AWS_PROFILE}), or dummy ones against an emulator.
+   * Builds its own {@link SqsClient} through {@link AwsClients} and sets
+   * {@link Builder#ownReplyQueue()} with the stack's default reply queue. {@link #close()}
+   * deletes the reply queue, then closes the SqsClient and the AwsClients.
+   *
+   * @param settings changes to the other settings, such as
+   *     {@code b -> b.defaultDatabase("shop").requestTimeout(Duration.ofSeconds(10))}; it must
+   *     not set {@code sqs} or a reply queue
+   * @return the running client
+   * @throws io.sqlq.core.ConfigurationException naming every missing or invalid variable
+   * @throws IllegalStateException when {@code settings} sets {@code sqs} or
+   *     {@code replyQueueUrl}, or a setting {@link Builder#build()} refuses
+   * @throws IllegalArgumentException when {@code settings} sets a bad value
+   * @throws AwsCallFailedException when the reply queue cannot be created
+   */
+  public static SqlqClient fromEnvironment(Consumer<Builder> settings) {
+    SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
+    AwsClients aws = new AwsClients(config);
+    SqsClient sqs;
+    try {
+      sqs = aws.sqs();
+    } catch (RuntimeException e) {
+      aws.close();
+      throw e;
+    }
+    return forStack(config, sqs, List.of(sqs::close, aws::close), settings);
+  }
+
+  /**
+   * Builds a client on {@code sqs} for the queues of {@code config}, with its own reply queue,
+   * that runs {@code closers} in order when it closes, or at once when building fails.
+   */
+  static SqlqClient forStack(SqlqConfig config, SqsClient sqs, List<Runnable> closers, Consumer<Builder> settings) {
+    try {
+      Builder builder = builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
+          .defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
+      settings.accept(builder);
+      if (builder.sqs != sqs) {
+        throw new IllegalStateException("fromEnvironment makes, uses and closes its own SqsClient;"
+            + " to use another, build with SqlqClient.builder().sqs(...)");
+      }
+      closers.forEach(builder::closeOnClose);
+      return builder.build();
+    } catch (RuntimeException e) {
+      try {
+        closeAll(closers);
+      } catch (RuntimeException notClosed) {
+        e.addSuppressed(notClosed);
+      }
+      throw e;
+    }
   }
 
   /**

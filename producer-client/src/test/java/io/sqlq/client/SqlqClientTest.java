@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.InvalidDatabaseNameException;
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Request;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -237,6 +239,62 @@ class SqlqClientTest {
 
     assertThat(failure(unanswered)).isInstanceOf(ClientClosedException.class);
     assertThat(failure(client.submit(INSERT, 2))).isInstanceOf(ClientClosedException.class);
+  }
+
+  // ------------------------------------------------------------- a client for a stack (fromEnvironment)
+
+  static final SqlqConfig STACK = new SqlqConfig("us-east-1", null, "bucket", null, REQUESTS, DEFAULT_REPLIES,
+      "https://sqs.local/000000000000/sqlq-dead-letters.fifo", "vpc-1", null, null);
+
+  /** What fromEnvironment gives the client to close, recording when each was closed. */
+  List<Runnable> closers(List<String> events) {
+    return List.of(() -> events.add("sqs closed after deleting " + sqs.deletedQueues()), () -> events.add("aws closed"));
+  }
+
+  SqlqClient.Builder testSettings(SqlqClient.Builder b) {
+    return b.defaultDatabase("main").linger(LINGER).requestTimeout(WAIT).replyWaitTime(Duration.ofSeconds(1))
+        .idSupplier(() -> id(ids.incrementAndGet())).clock(clock);
+  }
+
+  @Test
+  void aClientForAStackUsesItsQueuesAndClosesWhatItWasGivenAfterDeletingItsOwnReplyQueue() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    client = SqlqClient.forStack(STACK, sqs, closers(events), this::testSettings);
+
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+    flush();
+
+    assertThat(await(future).ok()).isTrue();
+    assertThat(client.replyQueueUrl()).startsWith(DEFAULT_REPLIES + "-");
+    assertThat(consumer.messages().getFirst().getFirst().replyTo()).isEqualTo(client.replyQueueUrl());
+    assertThat(events).isEmpty();
+    client.close();
+    assertThat(events).containsExactly("sqs closed after deleting [" + client.replyQueueUrl() + "]", "aws closed");
+  }
+
+  @Test
+  void aClientForAStackRefusesAnotherSqsClientOrReplyQueueAndClosesWhatItWasGiven() {
+    List<String> events = new CopyOnWriteArrayList<>();
+
+    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, closers(events), b -> b.sqs(new FakeSqs())))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("its own SqsClient");
+    assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
+    events.clear();
+    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, closers(events), b -> b.replyQueueUrl(REPLIES)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("replyQueueUrl(...) and ownReplyQueue()");
+    assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
+    assertThat(sqs.createdQueues()).isEmpty();
+  }
+
+  @Test
+  void aClientForAStackStillClosesWhatItWasGivenWhenItsReplyQueueCannotBeDeleted() {
+    sqs.failDeleteQueue();
+    List<String> events = new CopyOnWriteArrayList<>();
+    client = SqlqClient.forStack(STACK, sqs, closers(events), this::testSettings);
+
+    assertThatThrownBy(client::close).isInstanceOf(AwsCallFailedException.class);
+
+    assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
   }
 
   // ------------------------------------------------------------- bundling
