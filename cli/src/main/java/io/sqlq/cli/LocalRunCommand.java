@@ -49,7 +49,8 @@ final class LocalRunCommand implements Callable<Integer> {
         SqlqClient client = SqlqClient.builder().sqs(sqs)
             .requestQueueUrl(pipeline.config().requestQueueUrl())
             .defaultReplyQueueUrl(pipeline.config().replyQueueUrl()).ownReplyQueue()
-            .defaultDatabase(db).requestTimeout(timeout).replyWaitTime(Duration.ofSeconds(1)).build()) {
+            .defaultDatabase(db).requestTimeout(timeout).maxBlock(timeout)
+            .replyWaitTime(Duration.ofSeconds(1)).build()) {
       ScriptRun.Summary summary = ScriptRun.run(client, db, statements,
           () -> new ScriptRun.ConsumerCounts(pipeline.batches(), pipeline.failedRecords()), System.err);
       System.out.println(summary.format());

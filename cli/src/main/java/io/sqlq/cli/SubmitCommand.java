@@ -51,7 +51,7 @@ final class SubmitCommand implements Callable<Integer> {
       throw new IllegalArgumentException("-p binds the values of one statement; it cannot be used with --file");
     }
     try (SqlqClient client = SqlqClient.fromEnvironment(settings -> settings.defaultDatabase(db)
-        .requestTimeout(timeout).replyWaitTime(Duration.ofSeconds(1)))) {
+        .requestTimeout(timeout).maxBlock(timeout).replyWaitTime(Duration.ofSeconds(1)))) {
       if (source.file != null) {
         List<String> statements = SqlScript.split(Files.readString(source.file, StandardCharsets.UTF_8));
         ScriptRun.Summary summary = ScriptRun.run(client, db, statements, null, System.err);

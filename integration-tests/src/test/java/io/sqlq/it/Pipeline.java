@@ -64,7 +64,7 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
   SqlqClient client(String database) {
     SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(local.config().requestQueueUrl())
         .defaultReplyQueueUrl(local.config().replyQueueUrl()).ownReplyQueue()
-        .defaultDatabase(database).requestTimeout(Duration.ofSeconds(90))
+        .defaultDatabase(database).requestTimeout(Duration.ofSeconds(90)).maxBlock(Duration.ofSeconds(90))
         .replyWaitTime(Duration.ofSeconds(1)).build();
     owned.add(client);
     return client;

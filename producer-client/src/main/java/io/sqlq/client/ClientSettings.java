@@ -20,6 +20,7 @@ record ClientSettings(
     int maxBundleRequests,
     int maxBundleBytes,
     int maxInFlight,
+    Duration maxBlock,
     Duration requestTimeout,
     Duration replyWaitTime,
     Supplier<String> idSupplier,

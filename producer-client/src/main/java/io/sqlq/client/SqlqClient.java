@@ -80,10 +80,12 @@ public final class SqlqClient implements AutoCloseable {
     WireCodec codec = new WireCodec();
     this.settings = settings;
     this.owned = owned;
-    this.pending = new PendingReplies(settings.maxInFlight(), settings.requestTimeout(), settings.clock());
+    this.pending = new PendingReplies(settings.maxInFlight(), settings.maxBlock(), settings.requestTimeout(),
+        settings.clock());
     this.sender = new BundleSender(settings, codec, pending);
     this.listener = new ReplyListener(settings, codec, pending);
-    this.defaultDatabase = settings.defaultDatabase() == null ? null : new DatabaseClient(this, settings.defaultDatabase());
+    this.defaultDatabase =
+        settings.defaultDatabase() == null ? null : new DatabaseClient(this, settings.defaultDatabase());
     sender.start();
     listener.start();
   }
@@ -206,9 +208,10 @@ public final class SqlqClient implements AutoCloseable {
    * Submits one statement to the default database ({@link Builder#defaultDatabase(String)});
    * for another database use {@link #database(String)}.
    *
-   * <p>Blocks while {@code maxInFlight} requests await replies. The future completes with the
-   * reply, whose status is OK or ERROR (an SQL error is a normal completion: inspect
-   * {@link Reply#ok()}), or exceptionally with:
+   * <p>While {@code maxInFlight} requests await replies, blocks the calling thread until one of
+   * them is answered, fails or times out, at most {@code maxBlock} (default 60,000 ms). The
+   * future completes with the reply, whose status is OK or ERROR (an SQL error is a normal
+   * completion: inspect {@link Reply#ok()}), or exceptionally with:
    * <ul>
    *   <li>{@link SqlqTimeoutException} when no reply arrived within {@code requestTimeout};
    *       the request may still have been applied: the consumer may have accepted it before
@@ -221,6 +224,8 @@ public final class SqlqClient implements AutoCloseable {
    *       in which case the request may still have been applied;
    *   <li>{@link ClientClosedException} at once after {@link #close()} began, or when close
    *       ended before the request was sent or answered;
+   *   <li>{@link InFlightLimitException} after {@code maxBlock} when no in-flight slot freed
+   *       meanwhile; nothing is sent, and a retry may succeed;
    *   <li>{@link SubmitInterruptedException} at once when the caller was interrupted while
    *       waiting for an in-flight slot (its interrupt status is set again).
    * </ul>
@@ -279,7 +284,10 @@ public final class SqlqClient implements AutoCloseable {
     closeAll(owned);
   }
 
-  /** Runs every closer in order, even after one failed, then throws the first failure with the later ones suppressed. */
+  /**
+   * Runs every closer in order, even after one failed, then throws the first failure with the
+   * later ones suppressed.
+   */
   private static void closeAll(List<Runnable> closers) {
     RuntimeException failure = null;
     for (Runnable closer : closers) {
@@ -314,6 +322,8 @@ public final class SqlqClient implements AutoCloseable {
     CompletableFuture<Reply> future;
     try {
       future = pending.register(request.id(), database);
+    } catch (InFlightLimitException e) {
+      return CompletableFuture.failedFuture(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CompletableFuture.failedFuture(new SubmitInterruptedException(database, pending.maxInFlight(), e));
@@ -366,6 +376,7 @@ public final class SqlqClient implements AutoCloseable {
     private int maxBundleRequests = 1_000;
     private int maxBundleBytes = MessageLimits.MAX_BODY_BYTES;
     private int maxInFlight = 10_000;
+    private Duration maxBlock = Duration.ofMillis(60_000);
     private Duration requestTimeout = Duration.ofSeconds(60);
     private Duration replyWaitTime = Duration.ofSeconds(20);
     private Supplier<String> idSupplier = () -> UUID.randomUUID().toString();
@@ -485,10 +496,33 @@ public final class SqlqClient implements AutoCloseable {
 
     /**
      * Most requests awaiting a reply at once, at least 1; default 10,000. A submit beyond it
-     * blocks until a reply, failure or timeout frees a slot.
+     * blocks until a reply, failure or timeout frees a slot, at most {@link #maxBlock}.
      */
     public Builder maxInFlight(int max) {
       this.maxInFlight = requireRange(max, 1, Integer.MAX_VALUE, "maxInFlight");
+      return this;
+    }
+
+    /**
+     * How long a submit waits for an in-flight slot while {@code maxInFlight} requests await
+     * replies, at least 0 (0: not at all); default 60,000 ms. After it, the submit returns a
+     * future failed with {@link InFlightLimitException} (Kafka's producer bounds its blocking
+     * sends alike with {@code max.block.ms}, also 60,000 ms by default). Measured on the
+     * client's clock, read at least every 50 ms.
+     *
+     * <p>Why 60,000 ms: it is the default {@code requestTimeout}. A slot frees when its request
+     * is answered, fails or times out, so every slot frees within about one
+     * {@code requestTimeout} (timeouts are checked every 50 ms); with the defaults a submit that
+     * gets none in that time is losing the freed slots to other submitting threads, and failing
+     * it says so where blocking without end would hide it. With a longer {@code requestTimeout},
+     * raise {@code maxBlock} to it if submits should rather wait for the slowest reply.
+     */
+    public Builder maxBlock(Duration maxBlock) {
+      require(maxBlock, "maxBlock");
+      if (maxBlock.isNegative()) {
+        throw new IllegalArgumentException("maxBlock must be at least 0, not " + maxBlock);
+      }
+      this.maxBlock = maxBlock;
       return this;
     }
 
@@ -583,7 +617,8 @@ public final class SqlqClient implements AutoCloseable {
         }
         owned.addAll(closeOnClose);
         return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replies, defaultDatabase, linger,
-            maxBundleRequests, maxBundleBytes, maxInFlight, requestTimeout, replyWaitTime, idSupplier, clock),
+            maxBundleRequests, maxBundleBytes, maxInFlight, maxBlock, requestTimeout, replyWaitTime, idSupplier,
+            clock),
             List.copyOf(owned));
       } catch (RuntimeException e) {
         if (own != null) {

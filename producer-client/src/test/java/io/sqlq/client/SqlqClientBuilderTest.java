@@ -33,6 +33,8 @@ class SqlqClientBuilderTest {
   void durationsOutsideTheirRangeAreRefusedWithTheValue() {
     assertThatThrownBy(() -> builder.linger(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger").hasMessageContaining("PT-0.001S");
+    assertThatThrownBy(() -> builder.maxBlock(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBlock").hasMessageContaining("PT-0.001S");
     assertThatThrownBy(() -> builder.requestTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestTimeout").hasMessageContaining("PT0S");
     assertThatThrownBy(() -> builder.replyWaitTime(Duration.ofSeconds(21)))
@@ -43,7 +45,8 @@ class SqlqClientBuilderTest {
 
   @Test
   void theLimitsOfReplyWaitTimeAreAccepted() {
-    builder.replyWaitTime(Duration.ZERO).replyWaitTime(Duration.ofSeconds(20)).linger(Duration.ZERO);
+    builder.replyWaitTime(Duration.ZERO).replyWaitTime(Duration.ofSeconds(20)).linger(Duration.ZERO)
+        .maxBlock(Duration.ZERO);
   }
 
   @Test
@@ -87,7 +90,8 @@ class SqlqClientBuilderTest {
   void aDefaultReplyQueueUrlWithoutOwnReplyQueueIsRefusedAsUnused() {
     assertThatThrownBy(() -> builder.sqs(new FakeSqs()).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES)
         .defaultReplyQueueUrl(REPLIES).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("defaultReplyQueueUrl is read only by ownReplyQueue()");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("defaultReplyQueueUrl is read only by ownReplyQueue()");
   }
 
   @Test

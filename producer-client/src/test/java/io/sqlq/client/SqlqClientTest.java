@@ -44,6 +44,8 @@ class SqlqClientTest {
   /** Request timeout, and the longest a test waits for anything. */
   static final Duration WAIT = Duration.ofSeconds(2);
   static final String INSERT = "INSERT INTO t(a) VALUES (?)";
+  /** The maxBlock of the in-flight tests: below {@link #WAIT}, so no request times out meanwhile. */
+  static final Duration MAX_BLOCK = Duration.ofSeconds(1);
 
   final FakeSqs sqs = new FakeSqs();
   final FakeConsumer consumer = new FakeConsumer(sqs, REQUESTS, DEFAULT_REPLIES);
@@ -248,7 +250,8 @@ class SqlqClientTest {
 
   /** What fromEnvironment gives the client to close, recording when each was closed. */
   List<Runnable> closers(List<String> events) {
-    return List.of(() -> events.add("sqs closed after deleting " + sqs.deletedQueues()), () -> events.add("aws closed"));
+    return List.of(() -> events.add("sqs closed after deleting " + sqs.deletedQueues()),
+        () -> events.add("aws closed"));
   }
 
   SqlqClient.Builder testSettings(SqlqClient.Builder b) {
@@ -513,17 +516,18 @@ class SqlqClientTest {
   }
 
   @Test
-  void aSubmitBeyondMaxInFlightWaitsForAReply() throws Exception {
+  void aSubmitBeyondMaxInFlightWaitsForAReplyThatComesWithinMaxBlock() throws Exception {
     consumer.mode(FakeConsumer.Mode.HOLD);
-    client = builder().maxInFlight(1).build();
+    client = builder().maxInFlight(1).maxBlock(MAX_BLOCK).build();
     CompletableFuture<Reply> first = client.submit(INSERT, 1);
     flush();
     sqs.awaitSent(REQUESTS, 1, WAIT);
 
     AtomicReference<CompletableFuture<Reply>> second = new AtomicReference<>();
     Thread submitter = Thread.ofPlatform().start(() -> second.set(client.submit(INSERT, 2)));
-    eventually(() -> submitter.getState() == Thread.State.WAITING, "the second submit blocks");
-    assertThat(second.get()).isNull();
+    eventually(() -> submitter.getState() == Thread.State.TIMED_WAITING, "the second submit blocks");
+    clock.advance(MAX_BLOCK.minusMillis(1));
+    stillBlocked(submitter, second);
     consumer.mode(FakeConsumer.Mode.REPLY);
     consumer.release();
 
@@ -531,6 +535,46 @@ class SqlqClientTest {
     submitter.join(WAIT);
     flush();
     assertThat(await(second.get()).ok()).isTrue();
+    assertThat(consumer.requestIds("main")).containsExactly("r-0001", "r-0002");
+  }
+
+  @Test
+  void aSubmitBeyondMaxInFlightFailsWithInFlightLimitExceptionWhenNoSlotFreesWithinMaxBlock() throws Exception {
+    consumer.mode(FakeConsumer.Mode.HOLD);
+    client = builder().maxInFlight(1).maxBlock(MAX_BLOCK).build();
+    CompletableFuture<Reply> first = client.submit(INSERT, 1);
+
+    AtomicReference<CompletableFuture<Reply>> second = new AtomicReference<>();
+    Thread submitter = Thread.ofPlatform().start(() -> second.set(client.submit(INSERT, 2)));
+    eventually(() -> submitter.getState() == Thread.State.TIMED_WAITING, "the second submit blocks");
+    clock.advance(MAX_BLOCK.minusMillis(1));
+    stillBlocked(submitter, second);
+    clock.advance(Duration.ofMillis(1));
+    submitter.join(WAIT);
+
+    assertThat(failure(second.get())).isInstanceOfSatisfying(InFlightLimitException.class, e -> {
+      assertThat(e.database()).isEqualTo("main");
+      assertThat(e.maxInFlight()).isEqualTo(1);
+      assertThat(e.waitedMs()).isEqualTo(MAX_BLOCK.toMillis());
+      assertThat(e.retryable()).isTrue();
+      assertThat(e).hasMessageContaining("nothing was sent");
+    });
+    consumer.release();
+    assertThat(await(first).ok()).as("the request holding the slot goes on").isTrue();
+    assertThat(consumer.requestIds("main")).containsExactly("r-0001");
+  }
+
+  @Test
+  void aMaxBlockOfZeroFailsASubmitBeyondMaxInFlightAtOnce() {
+    consumer.mode(FakeConsumer.Mode.HOLD);
+    client = builder().maxInFlight(1).maxBlock(Duration.ZERO).build();
+    client.submit(INSERT, 1);
+
+    CompletableFuture<Reply> second = client.submit(INSERT, 2);
+
+    assertThat(second).isCompletedExceptionally();
+    assertThat(failure(second)).isInstanceOfSatisfying(InFlightLimitException.class,
+        e -> assertThat(e.waitedMs()).isZero());
   }
 
   @Test
@@ -633,6 +677,18 @@ class SqlqClientTest {
   static Throwable failure(CompletableFuture<Reply> future) {
     return assertThatThrownBy(() -> future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .isInstanceOf(ExecutionException.class).actual().getCause();
+  }
+
+  /**
+   * Checks that {@code submitter} still waits for a slot after the client's clock moved: gives it
+   * a few of the 50 ms steps in which it reads the clock again. Can only pass wrongly, by
+   * looking too early.
+   */
+  static void stillBlocked(Thread submitter, AtomicReference<CompletableFuture<Reply>> submitted)
+      throws InterruptedException {
+    TimeUnit.MILLISECONDS.sleep(5 * PendingReplies.CHECK_PERIOD.toMillis());
+    assertThat(submitted.get()).as("the submit has not returned").isNull();
+    assertThat(submitter.isAlive()).isTrue();
   }
 
   static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
