@@ -27,6 +27,25 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * how"). One client is meant to be shared by every thread of an application; it is immutable
  * and thread-safe.
  *
+ * <p><b>Example.</b> With the stack's variables set ({@link #fromEnvironment(Consumer)} lists
+ * them):
+ * <pre>{@code
+ * try (SqlqClient client = SqlqClient.fromEnvironment()) {
+ *   DatabaseClient shop = client.database("shop");
+ *   shop.submit("CREATE TABLE IF NOT EXISTS orders(id INTEGER PRIMARY KEY, item TEXT, qty INTEGER)").join();
+ *   Reply reply = shop.submit("INSERT INTO orders(item, qty) VALUES (?, ?)", "apple", 3).join();
+ *   if (reply.ok()) {
+ *     System.out.println("order " + reply.results().getFirst().lastInsertRowid());
+ *   } else {
+ *     System.out.println(reply.error().code() + ": " + reply.error().message());
+ *   }
+ * }
+ * }</pre>
+ * An SQL error is a normal reply ({@code reply.ok()} is false); {@code join()} throws a
+ * {@link java.util.concurrent.CompletionException} when the future failed, as
+ * {@link #submit(Statement)} lists. {@link #builder()} takes an {@link SqsClient} of the
+ * caller's and more settings.
+ *
  * <p><b>Lifecycle.</b> {@link #builder()}{@code ...build()} validates the settings, creates the
  * client's reply queue when {@link Builder#ownReplyQueue()} asks for one, and starts three
  * daemon threads: {@code sqlq-sender} (coalesces submits into bundles and sends them),
