@@ -1,6 +1,5 @@
 package io.sqlq.cli;
 
-import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.local.LocalPipeline;
 import io.sqlq.core.DatabaseName;
@@ -10,7 +9,6 @@ import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,12 +45,11 @@ final class LocalRunCommand implements Callable<Integer> {
     DatabaseName.validate(db);
     List<String> statements = SqlScript.split(Files.readString(file, StandardCharsets.UTF_8));
     try (LocalPipeline pipeline = LocalPipeline.start(stack.options());
-        OwnReplyQueue replies = OwnReplyQueue.create(pipeline.sqs(),
-            OwnReplyQueue.prefixOf(pipeline.config().replyQueueUrl()), Clock.systemUTC());
         SqlqClient client = SqlqClient.builder().sqs(pipeline.sqs())
             .requestQueueUrl(pipeline.config().requestQueueUrl())
-            .replyQueueUrl(replies.url())
-            .database(db).requestTimeout(timeout).replyWaitTime(Duration.ofSeconds(1)).build()) {
+            .defaultReplyQueueUrl(pipeline.config().replyQueueUrl()).ownReplyQueue()
+            .defaultDatabase(db).requestTimeout(timeout).maxBlock(timeout)
+            .replyWaitTime(Duration.ofSeconds(1)).build()) {
       ScriptRun.Summary summary = ScriptRun.run(client, db, statements,
           () -> new ScriptRun.ConsumerCounts(pipeline.batches(), pipeline.failedRecords()), System.err);
       System.out.println(summary.format());

@@ -36,7 +36,7 @@ class ChinookIT {
     SqlqClient client = pipeline.client(db);
     List<CompletableFuture<Reply>> futures = new ArrayList<>();
     for (String sql : statements) {
-      futures.add(client.submit(db, Statement.of(sql)));
+      futures.add(client.submit(Statement.of(sql)));
     }
     List<String> errors = new ArrayList<>();
     for (var f : futures) {

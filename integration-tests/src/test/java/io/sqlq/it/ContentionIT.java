@@ -2,7 +2,6 @@ package io.sqlq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.cli.AdminExec;
 import io.sqlq.consumer.ConsumerHandler;
@@ -96,7 +95,7 @@ class ContentionIT {
       List<AutoCloseable> owned = new ArrayList<>();
       try {
         SqlqClient setup = client(sqs, config, owned);
-        setup.submit(DB, Statement.of("CREATE TABLE log(id INTEGER PRIMARY KEY, client INTEGER, seq INTEGER)"))
+        setup.submit(Statement.of("CREATE TABLE log(id INTEGER PRIMARY KEY, client INTEGER, seq INTEGER)"))
             .get(60, TimeUnit.SECONDS);
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger vacuums = new AtomicInteger();
@@ -176,7 +175,7 @@ class ContentionIT {
       submitters.add(Thread.ofPlatform().name("client-" + c).start(() -> {
         List<CompletableFuture<Reply>> mine = new ArrayList<>();
         for (int seq = 0; seq < PER_CLIENT; seq++) {
-          mine.add(sdk.submit(DB, Statement.of("INSERT INTO log(client, seq) VALUES (?, ?)", client, seq)));
+          mine.add(sdk.submit(Statement.of("INSERT INTO log(client, seq) VALUES (?, ?)", client, seq)));
           if (seq % BUNDLE == BUNDLE - 1) {
             sleepMs(50);
           }
@@ -192,10 +191,9 @@ class ContentionIT {
 
   private static SqlqClient client(software.amazon.awssdk.services.sqs.SqsClient sqs, SqlqConfig config,
       List<AutoCloseable> owned) {
-    OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(config.replyQueueUrl()), Clock.systemUTC());
-    owned.add(replies);
     SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
-        .replyQueueUrl(replies.url()).database(DB).requestTimeout(Duration.ofSeconds(300))
+        .defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue()
+        .defaultDatabase(DB).requestTimeout(Duration.ofSeconds(300))
         .replyWaitTime(Duration.ofSeconds(1)).maxBundleRequests(BUNDLE).build();
     owned.add(client);
     return client;

@@ -32,7 +32,7 @@ class EmulatorDownIT {
     URI dead = deadEndpoint();
     try (AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, dead); var sqs = clients.newSqsClient();
         SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(dead + "/000000000000/sqlq-requests.fifo")
-            .replyQueueUrl(dead + "/000000000000/sqlq-replies").database("main")
+            .replyQueueUrl(dead + "/000000000000/sqlq-replies").defaultDatabase("main")
             .requestTimeout(Duration.ofSeconds(30)).replyWaitTime(Duration.ofSeconds(1)).build()) {
       var future = client.submit("SELECT 1");
 

@@ -1,7 +1,6 @@
 package io.sqlq.it;
 
 import io.sqlq.client.DeadLetterQueue;
-import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.faults.Faults;
 import io.sqlq.local.LocalPipeline;
@@ -12,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +61,9 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
 
   /** A client reading a reply queue of its own (two clients on one queue take each other's replies). */
   SqlqClient client(String database) {
-    OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(local.config().replyQueueUrl()),
-        Clock.systemUTC());
-    owned.add(replies);
     SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(local.config().requestQueueUrl())
-        .replyQueueUrl(replies.url()).database(database).requestTimeout(Duration.ofSeconds(90))
+        .defaultReplyQueueUrl(local.config().replyQueueUrl()).ownReplyQueue()
+        .defaultDatabase(database).requestTimeout(Duration.ofSeconds(90)).maxBlock(Duration.ofSeconds(90))
         .replyWaitTime(Duration.ofSeconds(1)).build();
     owned.add(client);
     return client;
