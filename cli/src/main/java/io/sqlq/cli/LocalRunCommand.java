@@ -1,11 +1,11 @@
 package io.sqlq.cli;
 
 import io.sqlq.client.SqlqClient;
-import io.sqlq.local.LocalPipeline;
 import io.sqlq.core.DatabaseName;
 import io.sqlq.core.sql.SqlScript;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.local.LocalPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.sqlq.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sqlq.local.LocalPipeline;
 import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
+import io.sqlq.local.LocalPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

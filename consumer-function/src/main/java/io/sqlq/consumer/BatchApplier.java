@@ -2,13 +2,13 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.ReplyQueues;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyError;
+import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.ReplyCodec;
-import io.sqlq.core.protocol.MessageSizes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -2,8 +2,8 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
-import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.DatabaseStore.Fetched;
+import io.sqlq.core.store.DatabaseStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -2,8 +2,8 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.MessageLimits;
-import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.MessageSizes;
+import io.sqlq.core.protocol.ReplyCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,10 +2,7 @@ package io.sqlq.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sqlq.core.SqlqConfig;
-import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
 import java.io.IOException;

@@ -5,16 +5,16 @@ import static io.sqlq.consumer.SqsEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.sqlq.consumer.faults.FaultPoint;
 import io.sqlq.consumer.faults.Faults;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.RequestCodec;
-import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.nio.file.Files;

@@ -5,10 +5,8 @@ import static io.sqlq.consumer.SqsEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
-import io.sqlq.core.protocol.MessageSizes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -2,15 +2,11 @@ package io.sqlq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sqlq.client.SqlqClient;
 import io.sqlq.cli.AdminExec;
+import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.ConsumerHandler;
-import io.sqlq.local.LocalEventSourcePoller;
-import io.sqlq.local.SerialReceives;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
-import io.sqlq.local.MotoServer;
-import io.sqlq.local.StackProvisioner;
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.LockTimeoutException;
@@ -19,6 +15,10 @@ import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.local.LocalEventSourcePoller;
+import io.sqlq.local.MotoServer;
+import io.sqlq.local.SerialReceives;
+import io.sqlq.local.StackProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

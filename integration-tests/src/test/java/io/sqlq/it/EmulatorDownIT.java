@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.client.SqlqClient;
-import io.sqlq.local.LocalPipeline;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.local.LocalPipeline;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.sqlq.core.aws.AwsClients;
-import io.sqlq.local.MotoServer;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.LockReaper;
 import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.local.MotoServer;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

@@ -1,9 +1,9 @@
 package io.sqlq.core.lock;
 
-import io.sqlq.core.DatabaseName;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.sqlq.core.DatabaseName;
 import io.sqlq.core.aws.AwsCallFailedException;
 import java.time.Clock;
 import java.time.Duration;
