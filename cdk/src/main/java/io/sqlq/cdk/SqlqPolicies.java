@@ -48,9 +48,11 @@ record SqlqPolicies(
   private static final String EXPIRES_AT_TAG = "sqlq:expires-at";
 
   /**
-   * The consumer's statements, in the order DESIGN.md's steps make the calls. The lease keeper
-   * extends a held lock by DescribeSecurityGroups (is it still this holder's?) and CreateTags of
-   * {@code sqlq:expires-at} on the existing group, which is all LockExtend allows.
+   * The consumer's statements, grouped by service (DESIGN.md, "Consumer: one batch": the lock's
+   * calls are steps 2 and 6, the store's steps 3 and 5, the replies and dead letters steps 7 and
+   * 1). The lease keeper extends a held lock by DescribeSecurityGroups (is it still this
+   * holder's?) and CreateTags of {@code sqlq:expires-at} on the existing group, which is all
+   * LockExtend allows.
    */
   List<PolicyStatement> consumer() {
     return List.of(

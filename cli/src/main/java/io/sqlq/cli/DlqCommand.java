@@ -4,6 +4,7 @@ import io.sqlq.client.DeadLetter;
 import io.sqlq.client.DeadLetterQueue;
 import io.sqlq.client.ReplayOptions;
 import io.sqlq.client.ReplayReport;
+import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import java.io.PrintWriter;
@@ -59,8 +60,8 @@ final class DlqCommand {
   }
 
   private static <T> T withQueue(Function<DeadLetterQueue, T> action) {
-    SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
-    try (AwsClients clients = new AwsClients(config); var sqs = clients.sqs()) {
+    SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
+    try (AwsClients clients = new AwsClients(config); var sqs = clients.newSqsClient()) {
       return action.apply(new DeadLetterQueue(sqs, config.deadLetterQueueUrl(), config.requestQueueUrl()));
     }
   }

@@ -1,12 +1,14 @@
 package io.sqlq.cli;
 
-import io.sqlq.consumer.AdminExec;
 import io.sqlq.core.DatabaseName;
+import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,12 +46,14 @@ final class ExecCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DatabaseName.validate(db);
-    SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
+    SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
     Path work = Files.createTempDirectory("sqlq-exec-");
-    try (AwsClients clients = new AwsClients(config)) {
-      Reply reply = AdminExec.of(config, clients, work, Clock.systemUTC())
+    try (AwsClients clients = new AwsClients(config); var s3 = clients.newS3Client(); var ec2 = clients.newEc2Client()) {
+      Clock clock = Clock.systemUTC();
+      Reply reply = new AdminExec(new SecurityGroupLock(ec2, config.lockVpcId(), config.lease(), clock),
+          new S3DatabaseStore(s3, config), work, clock)
           .exec(db, new Statement(sql, JsonParams.parse(params)), wait);
-      System.out.println(new WireCodec().encodeReply(reply));
+      System.out.println(new ReplyCodec().encodeReply(reply));
       return 0;
     } finally {
       try (Stream<Path> files = Files.walk(work)) {

@@ -1,6 +1,7 @@
 package io.sqlq.cli;
 
 import io.sqlq.core.ConfigurationException;
+import io.sqlq.core.Environment;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.aws.AwsClients;
 import java.net.URI;
@@ -41,16 +42,15 @@ final class FromStackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String regionName = firstSet(region, System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"));
+    Environment env = Environment.system();
+    String regionName = region != null && !region.isBlank() ? region : env.region();
     if (regionName == null) {
       throw new ConfigurationException("no region: pass --region or set AWS_REGION");
     }
-    String endpointUrl = System.getenv("AWS_ENDPOINT_URL");
-    URI endpointUri = endpoint != null ? endpoint
-        : endpointUrl == null || endpointUrl.isBlank() ? null : URI.create(endpointUrl);
+    URI endpointUri = endpoint != null ? endpoint : env.endpoint();
     Stack stack;
     try (AwsClients clients = new AwsClients(regionName, endpointUri);
-        CloudFormationClient cloudFormation = clients.build(CloudFormationClient.builder())) {
+        CloudFormationClient cloudFormation = clients.newClient(CloudFormationClient.builder())) {
       stack = cloudFormation.describeStacks(b -> b.stackName(stackName)).stacks().get(0);
     } catch (SdkException e) {
       throw AwsCallFailedException.of("CloudFormation DescribeStacks " + stackName, e);
@@ -68,14 +68,5 @@ final class FromStackCommand implements Callable<Integer> {
       System.err.println("sqlq: wrote " + output + "; load it with: . " + output);
     }
     return 0;
-  }
-
-  private static String firstSet(String... values) {
-    for (String value : values) {
-      if (value != null && !value.isBlank()) {
-        return value;
-      }
-    }
-    return null;
   }
 }

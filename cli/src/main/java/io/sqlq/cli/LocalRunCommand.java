@@ -1,16 +1,14 @@
 package io.sqlq.cli;
 
-import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
-import io.sqlq.consumer.LocalPipeline;
 import io.sqlq.core.DatabaseName;
 import io.sqlq.core.sql.SqlScript;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.local.LocalPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,13 +45,11 @@ final class LocalRunCommand implements Callable<Integer> {
     DatabaseName.validate(db);
     List<String> statements = SqlScript.split(Files.readString(file, StandardCharsets.UTF_8));
     try (LocalPipeline pipeline = LocalPipeline.start(stack.options());
-        var sqs = pipeline.clients().sqs();
-        OwnReplyQueue replies = OwnReplyQueue.create(sqs,
-            OwnReplyQueue.prefixOf(pipeline.config().replyQueueUrl()), Clock.systemUTC());
-        SqlqClient client = SqlqClient.builder().sqs(sqs)
+        SqlqClient client = SqlqClient.builder().sqs(pipeline.sqs())
             .requestQueueUrl(pipeline.config().requestQueueUrl())
-            .replyQueueUrl(replies.url())
-            .database(db).requestTimeout(timeout).replyWaitTime(Duration.ofSeconds(1)).build()) {
+            .defaultReplyQueueUrl(pipeline.config().replyQueueUrl()).ownReplyQueue()
+            .defaultDatabase(db).requestTimeout(timeout).maxBlock(timeout)
+            .replyWaitTime(Duration.ofSeconds(1)).build()) {
       ScriptRun.Summary summary = ScriptRun.run(client, db, statements,
           () -> new ScriptRun.ConsumerCounts(pipeline.batches(), pipeline.failedRecords()), System.err);
       System.out.println(summary.format());
@@ -66,13 +62,11 @@ final class LocalRunCommand implements Callable<Integer> {
   }
 
   private void exportDatabase(LocalPipeline pipeline, Path target) throws java.io.IOException {
-    try (var s3 = pipeline.clients().s3()) {
-      DatabaseStore store = new S3DatabaseStore(s3, pipeline.config());
-      Path absolute = target.toAbsolutePath();
-      Files.createDirectories(absolute.getParent());
-      if (store.fetch(db, null, absolute) instanceof DatabaseStore.Fetched.Missing) {
-        throw new java.io.IOException("database " + db + " was never published; nothing to export");
-      }
+    DatabaseStore store = new S3DatabaseStore(pipeline.s3(), pipeline.config());
+    Path absolute = target.toAbsolutePath();
+    Files.createDirectories(absolute.getParent());
+    if (store.fetch(db, null, absolute) instanceof DatabaseStore.Fetched.Missing) {
+      throw new java.io.IOException("database " + db + " was never published; nothing to export");
     }
   }
 }

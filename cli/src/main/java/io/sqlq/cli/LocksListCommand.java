@@ -1,5 +1,6 @@
 package io.sqlq.cli;
 
+import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.LockGroup;
@@ -22,8 +23,8 @@ final class LocksListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
-    try (AwsClients clients = new AwsClients(config); var ec2 = clients.ec2()) {
+    SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
+    try (AwsClients clients = new AwsClients(config); var ec2 = clients.newEc2Client()) {
       List<LockGroup> locks = new LockReaper(ec2, config.lockVpcId(), LockReaper.DEFAULT_GRACE, Clock.systemUTC()).list();
       System.out.print(format(locks, Instant.now()));
       return 0;

@@ -1,5 +1,6 @@
 package io.sqlq.cli;
 
+import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.LockReaper;
@@ -23,8 +24,8 @@ final class LocksReapCommand implements Callable<Integer> {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("--grace must not be negative: " + grace);
     }
-    SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
-    try (AwsClients clients = new AwsClients(config); var ec2 = clients.ec2()) {
+    SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
+    try (AwsClients clients = new AwsClients(config); var ec2 = clients.newEc2Client()) {
       ReapReport report = new LockReaper(ec2, config.lockVpcId(), grace, Clock.systemUTC()).reap();
       System.out.println(report.toJson());
       return report.errors() == 0 ? 0 : 1;

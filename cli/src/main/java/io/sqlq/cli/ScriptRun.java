@@ -82,7 +82,7 @@ final class ScriptRun {
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
         .setConsumer(new ConsoleProgressBarConsumer(progress)).build()) {
       for (String sql : statements) {
-        futures.add(client.submit(db, Statement.of(sql)).whenComplete((reply, error) -> bar.step()));
+        futures.add(client.database(db).submit(Statement.of(sql)).whenComplete((reply, error) -> bar.step()));
       }
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
     }

@@ -1,6 +1,7 @@
 package io.sqlq.cli;
 
-import io.sqlq.consumer.LocalPipeline;
+import io.sqlq.core.Environment;
+import io.sqlq.local.LocalPipeline;
 import picocli.CommandLine.Option;
 
 /** Options shared by the {@code local} commands. */
@@ -15,8 +16,6 @@ final class StackOptions {
 
   /** The pipeline options; the emulator is the one {@code AWS_ENDPOINT_URL} names, if set. */
   LocalPipeline.Options options() {
-    String endpoint = System.getenv("AWS_ENDPOINT_URL");
-    return LocalPipeline.Options.of(stackName, pollers,
-        endpoint == null || endpoint.isBlank() ? null : java.net.URI.create(endpoint));
+    return LocalPipeline.options(stackName).pollers(pollers).endpoint(Environment.system().endpoint()).build();
   }
 }

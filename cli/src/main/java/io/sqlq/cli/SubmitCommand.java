@@ -1,17 +1,13 @@
 package io.sqlq.cli;
 
-import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
-import io.sqlq.core.SqlqConfig;
-import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.sql.SqlScript;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,22 +50,16 @@ final class SubmitCommand implements Callable<Integer> {
     if (source.file != null && !params.isEmpty()) {
       throw new IllegalArgumentException("-p binds the values of one statement; it cannot be used with --file");
     }
-    SqlqConfig config = SqlqConfig.fromEnvironment(System.getenv());
-    try (AwsClients clients = new AwsClients(config);
-        var sqs = clients.sqs();
-        OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(config.replyQueueUrl()),
-            Clock.systemUTC());
-        SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
-            .replyQueueUrl(replies.url()).database(db).requestTimeout(timeout)
-            .replyWaitTime(Duration.ofSeconds(1)).build()) {
+    try (SqlqClient client = SqlqClient.fromEnvironment(settings -> settings.defaultDatabase(db)
+        .requestTimeout(timeout).maxBlock(timeout).replyWaitTime(Duration.ofSeconds(1)))) {
       if (source.file != null) {
         List<String> statements = SqlScript.split(Files.readString(source.file, StandardCharsets.UTF_8));
         ScriptRun.Summary summary = ScriptRun.run(client, db, statements, null, System.err);
         System.out.println(summary.format());
         return summary.clean() ? 0 : 1;
       }
-      Reply reply = client.submit(db, new Statement(source.sql, JsonParams.parse(params))).join();
-      System.out.println(new WireCodec().encodeReply(reply));
+      Reply reply = client.submit(new Statement(source.sql, JsonParams.parse(params))).join();
+      System.out.println(new ReplyCodec().encodeReply(reply));
       return reply.ok() ? 0 : 1;
     }
   }

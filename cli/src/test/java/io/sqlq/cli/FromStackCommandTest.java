@@ -3,7 +3,7 @@ package io.sqlq.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.core.aws.AwsClients;
-import io.sqlq.core.local.MotoServer;
+import io.sqlq.local.MotoServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class FromStackCommandTest {
   static void createStack() {
     moto = MotoServer.start();
     try (AwsClients clients = new AwsClients("us-east-1", moto.endpoint());
-        CloudFormationClient cloudFormation = clients.build(CloudFormationClient.builder())) {
+        CloudFormationClient cloudFormation = clients.newClient(CloudFormationClient.builder())) {
       cloudFormation.createStack(b -> b.stackName("demo").templateBody(TEMPLATE));
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.ConfigurationException;
+import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ class StackOutputsTest {
 
     assertThat(env).containsOnlyKeys("AWS_REGION", "SQLQ_BUCKET", "SQLQ_REQUEST_QUEUE_URL", "SQLQ_REPLY_QUEUE_URL",
         "SQLQ_DEAD_LETTER_QUEUE_URL", "SQLQ_LOCK_VPC_ID", "SQLQ_PREFIX");
-    SqlqConfig config = SqlqConfig.fromEnvironment(env);
+    SqlqConfig config = SqlqConfig.fromEnvironment(new Environment(env));
     assertThat(config.region()).isEqualTo("eu-west-1");
     assertThat(config.lockVpcId()).isEqualTo("vpc-0abc");
     assertThat(config.keyPrefix()).isEqualTo("tenant-a/");

@@ -9,6 +9,6 @@ import io.sqlq.core.protocol.Request;
  *
  * @param request the request as decoded
  * @param reply its reply
- * @param encodedReply {@code reply} encoded by {@link io.sqlq.core.protocol.WireCodec#encodeReply}
+ * @param encodedReply {@code reply} encoded by {@link io.sqlq.core.protocol.ReplyCodec#encodeReply}
  */
 public record AppliedRequest(Request request, Reply reply, String encodedReply) {}

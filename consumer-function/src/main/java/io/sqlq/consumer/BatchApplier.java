@@ -2,12 +2,13 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.ReplyQueues;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyError;
+import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -17,10 +18,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Step 3 of the batch (DESIGN.md, "Consumer: one batch"): applies a database's requests, in
+ * Step 4 of the batch (DESIGN.md, "Consumer: one batch"): applies a database's requests, in
  * order, in one SQLite transaction. Pure: it touches nothing but the connection it is given.
  *
  * <p>For each request: when its id is in {@code _sqlq_applied}, the stored reply is reused and
@@ -33,79 +35,66 @@ import java.util.Optional;
  * {@link #apply} returns, so the effect of a request and its stored reply are published together
  * or not at all.
  *
- * <p>Before a request runs, its {@link Guard} applies: a request naming a reply queue outside the
+ * <p>Before a request runs, its {@link Settings} apply: a request naming a reply queue outside the
  * stack is not applied and is answered {@link ReplyError#REPLY_QUEUE_REFUSED} on the default reply
  * queue, a request over a per-request limit is answered by {@link RequestScreen}, and each
- * statement runs under the guard's time budget.
+ * statement runs under the statement budget.
  */
 public final class BatchApplier {
   /**
-   * What the consumer guards each request with.
+   * What the consumer applies requests with; {@link #of(SqlqConfig)} reads it from the stack's
+   * configuration, as the consumer does.
    *
    * @param statementBudget how long one statement may run before it is interrupted and its
    *     request answered {@link ReplyError#STATEMENT_TIMEOUT}
-   * @param replyQueues the reply queues requests may name, or null to let them name any queue
-   *     (tools and tests that send no replies)
+   * @param replyQueues the reply queues requests may name; a request naming another is not
+   *     applied and is answered {@link ReplyError#REPLY_QUEUE_REFUSED} on the default one
+   * @param appliedRetention how long a row of {@code _sqlq_applied} is kept before it may be
+   *     pruned (see {@link SqlqConfig#appliedRetention()})
+   * @param maxReplyBytes the largest encoded reply, in bytes; a request whose reply would be
+   *     larger is rolled back and answered {@link ReplyError#REPLY_TOO_LARGE}
    */
-  public record Guard(Duration statementBudget, ReplyQueues replyQueues) {
-    /** {@link StatementBudget#DEFAULT} and any reply queue: for tools and tests only. */
-    public static final Guard NONE = new Guard(StatementBudget.DEFAULT, null);
+  public record Settings(Duration statementBudget, ReplyQueues replyQueues, Duration appliedRetention,
+      int maxReplyBytes) {
+    public Settings {
+      Objects.requireNonNull(replyQueues, "replyQueues");
+      new StatementBudget(statementBudget);
+      if (appliedRetention.isNegative() || appliedRetention.isZero() || maxReplyBytes < 1) {
+        throw new IllegalArgumentException("the retention and the reply size must be positive: "
+            + appliedRetention.toMillis() + " ms, " + maxReplyBytes + " bytes");
+      }
+    }
+
+    /**
+     * The consumer's settings: {@code config}'s statement timeout, reply queues and retention,
+     * and replies that fit one SQS message with the reply bundle around them
+     * ({@link MessageLimits#MAX_BODY_BYTES} less {@link MessageSizes#REPLY_BUNDLE_OVERHEAD_BYTES}).
+     */
+    public static Settings of(SqlqConfig config) {
+      return new Settings(config.statementTimeout(), new ReplyQueues(config.replyQueueUrl()),
+          config.appliedRetention(), MessageLimits.MAX_BODY_BYTES - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES);
+    }
   }
 
-  private final WireCodec codec;
+  private final ReplyCodec codec = new ReplyCodec();
   private final Clock clock;
   private final int maxReplyBytes;
   private final Duration appliedRetention;
-  private final Faults faults;
   private final StatementBudget budget;
   private final ReplyQueues replyQueues;
+  private final BatchListener listener;
 
   /**
-   * @param maxReplyBytes the largest encoded reply, in bytes; a request whose reply would be
-   *     larger is rolled back and answered {@link ReplyError#REPLY_TOO_LARGE}
-   * @param appliedRetention how long a row of {@code _sqlq_applied} is kept before it may be
-   *     pruned (see {@link io.sqlq.core.SqlqConfig#appliedRetention()})
-   * @param faults checked at {@link FaultPoint#MID_APPLY} after each request; unarmed in production
-   * @param guard the statement budget and the allowed reply queues
+   * @param clock the time of {@code appliedAt} and of the retention
+   * @param listener hears each applied request ({@link BatchListener#requestApplied})
    */
-  public BatchApplier(
-      WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults, Guard guard) {
-    this.codec = codec;
+  public BatchApplier(Settings settings, Clock clock, BatchListener listener) {
     this.clock = clock;
-    this.maxReplyBytes = maxReplyBytes;
-    this.appliedRetention = appliedRetention;
-    this.faults = faults;
-    this.budget = new StatementBudget(guard.statementBudget());
-    this.replyQueues = guard.replyQueues();
-  }
-
-  /** As the full constructor, with {@link Guard#NONE}: any reply queue (tools and tests). */
-  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes, Duration appliedRetention, Faults faults) {
-    this(codec, clock, maxReplyBytes, appliedRetention, faults, Guard.NONE);
-  }
-
-  /** An applier with the default retention, no faults and {@link Guard#NONE}. */
-  public BatchApplier(WireCodec codec, Clock clock, int maxReplyBytes) {
-    this(codec, clock, maxReplyBytes, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
-  }
-
-  /**
-   * The consumer's applier: replies fit one SQS message ({@link MessageLimits#MAX_BODY_BYTES}),
-   * requests are guarded by {@code guard}.
-   */
-  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults, Guard guard) {
-    this(codec, clock, MessageLimits.MAX_BODY_BYTES - WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES, appliedRetention, faults,
-        guard);
-  }
-
-  /** An applier whose replies fit one SQS message, with {@link Guard#NONE}. */
-  public BatchApplier(WireCodec codec, Clock clock, Duration appliedRetention, Faults faults) {
-    this(codec, clock, appliedRetention, faults, Guard.NONE);
-  }
-
-  /** An applier whose replies fit one SQS message, with the default retention, no faults and {@link Guard#NONE}. */
-  public BatchApplier(WireCodec codec, Clock clock) {
-    this(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults());
+    this.maxReplyBytes = settings.maxReplyBytes();
+    this.appliedRetention = settings.appliedRetention();
+    this.budget = new StatementBudget(settings.statementBudget());
+    this.replyQueues = settings.replyQueues();
+    this.listener = listener;
   }
 
   /**
@@ -155,19 +144,20 @@ public final class BatchApplier {
       Instant at = clock.instant();
       List<AppliedRequest> applied = new ArrayList<>(requests.size());
       for (Request asked : requests) {
-        Request request = withAllowedReplyQueue(asked);
+        boolean replyQueueAllowed = replyQueues.allows(asked.replyTo());
+        Request request = replyQueueAllowed ? asked : answeredOnDefaultQueue(asked);
         Optional<String> stored = tables.storedReply(request.id());
         if (stored.isPresent()) {
           applied.add(new AppliedRequest(request, codec.decodeReplies(stored.get()).get(0), stored.get()));
           continue;
         }
-        ReplyError refused = refusal(asked, request, lost);
+        ReplyError refused = replyQueueAllowed ? refusal(request, lost) : replyQueueRefused(asked);
         AppliedRequest outcome = refused != null
             ? answered(request, Reply.error(request, refused, version, at))
             : applyOne(request, executor, control, version, at);
         tables.recordReply(request.id(), outcome.encodedReply(), at.toEpochMilli());
         applied.add(outcome);
-        faults.check(FaultPoint.MID_APPLY);
+        listener.requestApplied(db, outcome);
       }
       tables.pruneApplied(at.minus(appliedRetention).toEpochMilli(), pruneLimit(requests.size()));
       tables.setVersion(version);
@@ -185,19 +175,19 @@ public final class BatchApplier {
     }
   }
 
-  /** {@code asked} as it is answered: on the default reply queue when it named one outside the stack. */
-  private Request withAllowedReplyQueue(Request asked) {
-    return replyQueues == null || replyQueues.allows(asked.replyTo())
-        ? asked : new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo());
+  /** {@code asked} as it is answered when it named a reply queue outside the stack: on the default one. */
+  private Request answeredOnDefaultQueue(Request asked) {
+    return new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo());
   }
 
-  /** Why the request is answered without running, or null when it runs. */
-  private ReplyError refusal(Request asked, Request request, Map<String, ReplyError> lost) {
-    if (request != asked) {
-      return new ReplyError(ReplyError.REPLY_QUEUE_REFUSED, "replyTo " + asked.replyTo()
-          + " is not one of this stack's reply queues (" + replyQueues.defaultReplyTo()
-          + " or a queue beside it named after it with '-'); the request was not applied", null);
-    }
+  private ReplyError replyQueueRefused(Request asked) {
+    return new ReplyError(ReplyError.REPLY_QUEUE_REFUSED, "replyTo " + asked.replyTo()
+        + " is not one of this stack's reply queues (" + replyQueues.defaultReplyTo()
+        + " or a queue beside it named after it with '-'); the request was not applied", null);
+  }
+
+  /** Why a request with an allowed reply queue is answered without running, or null when it runs. */
+  private static ReplyError refusal(Request request, Map<String, ReplyError> lost) {
     return RequestScreen.refusal(request).orElse(lost.get(request.id()));
   }
 
@@ -213,12 +203,12 @@ public final class BatchApplier {
       }
       reply = Reply.ok(request, results, version, at);
       String encoded = codec.encodeReply(reply);
-      if (WireCodec.utf8Length(encoded) <= maxReplyBytes) {
+      if (MessageSizes.utf8Length(encoded) <= maxReplyBytes) {
         control.execute("RELEASE sqlq_request");
         return new AppliedRequest(request, reply, encoded);
       }
       reply = Reply.error(request, new ReplyError(ReplyError.REPLY_TOO_LARGE, "the reply would take "
-          + WireCodec.utf8Length(encoded) + " bytes, more than the " + maxReplyBytes
+          + MessageSizes.utf8Length(encoded) + " bytes, more than the " + maxReplyBytes
           + " bytes one SQS message can carry; select fewer rows or columns", null), version, at);
     } catch (StatementFailedException e) {
       reply = Reply.error(request, e.error(), version, at);

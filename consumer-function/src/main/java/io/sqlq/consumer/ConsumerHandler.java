@@ -2,29 +2,47 @@ package io.sqlq.consumer;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.sqlq.core.Environment;
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.SqlqException;
+import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.lock.DatabaseLock;
+import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.MessageContext;
+import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.RequestCodec;
+import io.sqlq.core.store.DatabaseStore;
+import io.sqlq.core.store.S3DatabaseStore;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The consumer Lambda: one call per batch of SQS records from the FIFO request queue
- * (DESIGN.md, "Consumer: one batch"). Thin by design: it decodes, groups by database, hands
- * each database to {@link DatabaseBatch}, sends the replies, and maps outcomes to
- * {@code batchItemFailures}. The event source must enable {@code ReportBatchItemFailures},
- * or Lambda ignores the partial response and retries the whole batch.
+ * (DESIGN.md, "Consumer: one batch"). Thin by design: it decodes and groups by database
+ * (step 1), hands each database to {@link DatabaseBatch} (steps 2 to 6, with
+ * {@link BatchApplier} as step 4), sends the replies ({@link ReplySender}, step 7), and reports
+ * the failed records as {@code batchItemFailures} (step 8). The event source must enable
+ * {@code ReportBatchItemFailures}, or Lambda ignores the partial response and retries the whole
+ * batch.
  *
  * <p>Per record: a body that does not decode goes to the dead-letter queue at once (see
  * {@link DeadLetters}) and is reported as done. Per database: any failure (lock wait budget
@@ -33,16 +51,142 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
+  /** Working copies live here in Lambda: {@code /tmp} is the only writable path. */
+  public static final Path LAMBDA_WORK_DIRECTORY = Path.of("/tmp/sqlq");
 
-  private final ConsumerComponents components;
+  private final RequestCodec codec = new RequestCodec();
+  private final DatabaseBatch batch;
+  private final BatchApplier applier;
+  private final ReplySender replies;
+  private final DeadLetters deadLetters;
+  private final String defaultReplyTo;
+  private final Duration lockWaitBudget;
+  private final BatchListener listener;
 
-  /** The Lambda entry point: reads {@link io.sqlq.core.SqlqConfig} from the environment once. */
+  /**
+   * The Lambda entry point: reads {@link SqlqConfig} from the environment and builds the SDK
+   * clients once per execution environment (they live as long as it does).
+   *
+   * @throws io.sqlq.core.ConfigurationException when a variable is missing or invalid
+   */
   public ConsumerHandler() {
-    this(ConsumerComponents.fromEnvironment(System.getenv()));
+    this(onAws(SqlqConfig.fromEnvironment(Environment.system())).resolve());
   }
 
-  public ConsumerHandler(ConsumerComponents components) {
-    this.components = components;
+  private static Builder onAws(SqlqConfig config) {
+    AwsClients clients = new AwsClients(config);
+    return builder(config).aws(clients.newS3Client(), clients.newSqsClient(), clients.newEc2Client());
+  }
+
+  private ConsumerHandler(Parts p) {
+    this.listener = p.listener();
+    this.batch = new DatabaseBatch(p.lock(), p.store(), p.workDirectory(), p.listener());
+    this.applier = new BatchApplier(BatchApplier.Settings.of(p.config()), p.clock(), p.listener());
+    this.replies = new ReplySender(p.sqs(), new ReplyCodec(), MessageLimits.MAX_BODY_BYTES);
+    this.deadLetters = new DeadLetters(p.sqs(), p.config().deadLetterQueueUrl(), p.clock());
+    this.defaultReplyTo = p.config().replyQueueUrl();
+    this.lockWaitBudget = p.config().lockWaitBudget();
+  }
+
+  /** What {@link Builder} resolved: every part set, defaults filled in. */
+  private record Parts(SqlqConfig config, SqsClient sqs, DatabaseLock lock, DatabaseStore store, Path workDirectory,
+      Clock clock, BatchListener listener) {}
+
+  /**
+   * Starts building the consumer of the stack {@code config} names: the one way to build it, used
+   * by the Lambda entry point, the local pipeline and the tests alike. Whatever else is set, the
+   * consumer guards requests with {@code config}'s reply queues and statement timeout, and waits
+   * for a lock at most {@code config}'s lock wait budget.
+   */
+  public static Builder builder(SqlqConfig config) {
+    return new Builder(config);
+  }
+
+  /**
+   * Builds a {@link ConsumerHandler}. {@link #aws} (or {@link #sqs}, {@link #lock} and
+   * {@link #store} together) must be set; the rest have defaults.
+   */
+  public static final class Builder {
+    private final SqlqConfig config;
+    private SqsClient sqs;
+    private S3Client s3;
+    private Ec2Client ec2;
+    private DatabaseLock lock;
+    private DatabaseStore store;
+    private Path workDirectory = LAMBDA_WORK_DIRECTORY;
+    private Clock clock = Clock.systemUTC();
+    private BatchListener listener = BatchListener.NONE;
+
+    private Builder(SqlqConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * The stack's AWS clients, owned by the caller: replies and dead letters through {@code sqs},
+     * the {@link S3DatabaseStore} in {@code config}'s bucket through {@code s3}, the
+     * {@link SecurityGroupLock} in {@code config}'s lock VPC with its lease through {@code ec2}.
+     */
+    public Builder aws(S3Client s3, SqsClient sqs, Ec2Client ec2) {
+      this.s3 = s3;
+      this.sqs = sqs;
+      this.ec2 = ec2;
+      return this;
+    }
+
+    /** The SQS client for replies and dead letters, when {@link #aws} is not used (tests with in-memory ports). */
+    public Builder sqs(SqsClient sqs) {
+      this.sqs = sqs;
+      return this;
+    }
+
+    /** A lock in place of the Security Group lock: an in-memory twin, or one that counts or breaks (tests). */
+    public Builder lock(DatabaseLock lock) {
+      this.lock = lock;
+      return this;
+    }
+
+    /** A store in place of the S3 store: an in-memory twin (tests). */
+    public Builder store(DatabaseStore store) {
+      this.store = store;
+      return this;
+    }
+
+    /** Where working copies are kept between batches; default {@link #LAMBDA_WORK_DIRECTORY}. */
+    public Builder workDirectory(Path workDirectory) {
+      this.workDirectory = workDirectory;
+      return this;
+    }
+
+    /** The clock of leases, {@code appliedAt} and retention; default the system clock in UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Hears each step of every batch; default {@link BatchListener#NONE}. */
+    public Builder listener(BatchListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when no SQS client, or no lock or store (nor the AWS client
+     *     it would be built on) was set
+     */
+    public ConsumerHandler build() {
+      return new ConsumerHandler(resolve());
+    }
+
+    private Parts resolve() {
+      DatabaseLock theLock = lock != null ? lock
+          : ec2 == null ? null : new SecurityGroupLock(ec2, config.lockVpcId(), config.lease(), clock);
+      DatabaseStore theStore = store != null ? store : s3 == null ? null : new S3DatabaseStore(s3, config);
+      if (sqs == null || theLock == null || theStore == null) {
+        throw new IllegalStateException("a consumer needs an SQS client, a lock and a store: set aws(s3, sqs, ec2),"
+            + " or sqs, lock and store");
+      }
+      return new Parts(config, sqs, theLock, theStore, workDirectory, clock, listener);
+    }
   }
 
   @Override
@@ -53,7 +197,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
       decode(record, failures).ifPresent(d -> byDatabase.computeIfAbsent(d.db(), k -> new ArrayList<>()).add(d));
     }
     byDatabase.forEach((db, records) -> {
-      if (!process(db, records, lockWaitBudget(components.lockWaitBudget(), context))) {
+      if (!process(db, records, lockWaitBudget(lockWaitBudget, context))) {
         records.forEach(r -> failures.add(new BatchItemFailure(r.record().getMessageId())));
       }
     });
@@ -63,16 +207,16 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
   private Optional<Decoded> decode(SQSMessage record, List<BatchItemFailure> failures) {
     Map<String, String> attributes = record.getAttributes() == null ? Map.of() : record.getAttributes();
     var context = new MessageContext(record.getMessageId(), attributes.get("MessageGroupId"),
-        requestIdAttribute(record), components.defaultReplyTo());
+        requestIdAttribute(record), defaultReplyTo);
     try {
-      List<Request> requests = components.codec().decodeRequests(record.getBody(), context);
+      List<Request> requests = codec.decodeRequests(record.getBody(), context);
       return Optional.of(new Decoded(record, requests.get(0).db(), requests));
     } catch (RuntimeException e) {
       // Not only MalformedMessageException: a decoder bug must not fail every record of the batch.
       String reason = e instanceof MalformedMessageException ? e.getMessage() : "the decoder failed: " + e;
       log.warn("message {} does not decode, moving it to the dead-letter queue: {}", record.getMessageId(), reason);
       try {
-        components.deadLetters().send(record, context, reason);
+        deadLetters.send(record, context, reason);
       } catch (SqlqException dlq) {
         log.error("could not dead-letter message {}: {}", record.getMessageId(), dlq.getMessage());
         failures.add(new BatchItemFailure(record.getMessageId()));
@@ -85,11 +229,11 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
   private boolean process(String db, List<Decoded> records, Duration budget) {
     List<Request> requests = records.stream().flatMap(r -> r.requests().stream()).toList();
     try {
-      AppliedBatch batch = components.batch().run(db, requests, budget);
-      components.faults().check(FaultPoint.AFTER_RELEASE);
-      int messages = components.replies().send(db, batch.requests());
+      AppliedBatch applied = batch.run(db, budget, connection -> applier.apply(connection, requests));
+      int messages = replies.send(db, applied.requests());
+      listener.replied(db, messages);
       log.info("database {} version {}: {} requests from {} messages, {} reply messages",
-          db, batch.version(), requests.size(), records.size(), messages);
+          db, applied.version(), requests.size(), records.size(), messages);
       return true;
     } catch (SqlqException e) {
       log.warn("database {}: {} records failed, {}: {}", db, records.size(),

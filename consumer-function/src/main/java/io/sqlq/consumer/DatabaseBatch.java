@@ -2,22 +2,21 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
-import io.sqlq.core.protocol.Request;
-import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.DatabaseStore.Fetched;
+import io.sqlq.core.store.DatabaseStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Steps 2 to 5 of the batch for one database (DESIGN.md, "Consumer: one batch"): acquire the
- * lock, fetch the file, apply the requests, publish with a conditional write, release the lock.
- * Any failure leaves the store untouched (or, after a refused publish, as the other writer left
- * it) and is thrown, so the caller fails the database's records and SQS redelivers them.
+ * Steps 2 to 6 of the batch for one database (DESIGN.md, "Consumer: one batch"): acquire the
+ * lock, fetch the working copy, apply (the {@link ApplyStep} it is given), publish with a
+ * conditional write, release the lock. Any failure leaves the store untouched (or, after a
+ * refused publish, as the other writer left it) and is thrown, so the caller fails the
+ * database's records and SQS redelivers them. Its {@link BatchListener} hears each step.
  *
  * <p>While the lock is held a {@link LeaseKeeper} extends its lease every third of a lease; if an
  * extension finds the lock lost, the batch stops before publishing with
@@ -29,31 +28,23 @@ public final class DatabaseBatch {
 
   private final DatabaseLock lock;
   private final DatabaseStore store;
-  private final BatchApplier applier;
   private final WorkingCopies copies;
-  private final Faults faults;
+  private final BatchListener listener;
   private final LeaseKeeper keeper;
 
   /**
    * @param workDirectory where database copies are kept between batches (Lambda: under /tmp)
-   * @param faults checked after each step ({@link FaultPoint}); unarmed in production
+   * @param listener hears each step; {@link BatchListener#NONE} in production unless metrics are wanted
    */
-  public DatabaseBatch(DatabaseLock lock, DatabaseStore store, BatchApplier applier, Path workDirectory,
-      Faults faults) {
+  public DatabaseBatch(DatabaseLock lock, DatabaseStore store, Path workDirectory, BatchListener listener) {
     this.lock = lock;
     this.store = store;
-    this.applier = applier;
     this.copies = new WorkingCopies(workDirectory);
-    this.faults = faults;
+    this.listener = listener;
     this.keeper = new LeaseKeeper(lock);
   }
 
-  /** A batch without fault injection. */
-  public DatabaseBatch(DatabaseLock lock, DatabaseStore store, BatchApplier applier, Path workDirectory) {
-    this(lock, store, applier, workDirectory, new Faults());
-  }
-
-  /** Step 3 on the open working copy: what a batch does to the database. */
+  /** Step 4 on the open working copy: what a batch does to the database. */
   @FunctionalInterface
   public interface ApplyStep {
     /**
@@ -64,9 +55,10 @@ public final class DatabaseBatch {
   }
 
   /**
-   * Applies {@code requests} to database {@code db} and publishes the result.
+   * Runs steps 2 to 6 on database {@code db} with {@code step} as step 4: the batch of the queue
+   * ({@link BatchApplier}), or one maintenance statement of {@code sqlq exec}
+   * ({@link MaintenanceStatement}) under the same lock, lease keeper and conditional publish.
    *
-   * @param requests the database's requests in queue order, at least one
    * @param lockWaitBudget the longest time to wait for the database's lock
    * @return the applied batch; its replies may be sent, the file holding them is published
    * @throws io.sqlq.core.lock.LockTimeoutException when the lock stayed held (retryable)
@@ -77,29 +69,19 @@ public final class DatabaseBatch {
    * @throws io.sqlq.core.aws.AwsCallFailedException when S3 or EC2 failed
    * @throws BatchAbortedException when SQLite failed in a way that ends the batch (retryable)
    */
-  public AppliedBatch run(String db, List<Request> requests, Duration lockWaitBudget) {
-    return run(db, lockWaitBudget, connection -> applier.apply(connection, requests));
-  }
-
-  /**
-   * Steps 2 to 5 with {@code step} as step 3: the batch of the queue, or one maintenance
-   * statement of {@code sqlq exec} under the same lock, lease keeper and conditional publish.
-   * Throws as {@link #run(String, List, Duration)} does.
-   */
   public AppliedBatch run(String db, Duration lockWaitBudget, ApplyStep step) {
     Lease lease = lock.acquire(db, lockWaitBudget);
     RuntimeException failure = null;
     try (LeaseKeeper.Kept kept = keeper.keep(lease)) {
-      faults.check(FaultPoint.AFTER_LOCK);
+      listener.acquired(lease);
       Path file = copies.path(db);
       String baseEtag = fetch(db, file);
-      faults.check(FaultPoint.AFTER_FETCH);
       AppliedBatch batch = apply(db, file, step);
-      faults.check(FaultPoint.AFTER_COMMIT);
+      listener.applied(db, batch);
       kept.checkHeld();
       String etag = store.publish(db, file, baseEtag, batch.version());
       copies.remember(db, etag);
-      faults.check(FaultPoint.AFTER_PUBLISH);
+      listener.published(db, batch.version());
       return batch;
     } catch (RuntimeException e) {
       failure = e;
@@ -110,10 +92,10 @@ public final class DatabaseBatch {
     }
   }
 
-  /** Step 2: brings the working copy up to date; returns the ETag it matches, null if new. */
+  /** Step 3: brings the working copy up to date; returns the ETag it matches, null if new. */
   private String fetch(String db, Path file) {
     Fetched fetched = store.fetch(db, copies.etag(db), file);
-    return switch (fetched) {
+    String etag = switch (fetched) {
       case Fetched.Unchanged u -> u.etag();
       case Fetched.Downloaded d -> d.etag();
       case Fetched.Missing m -> {
@@ -121,9 +103,11 @@ public final class DatabaseBatch {
         yield null;
       }
     };
+    listener.fetched(db, fetched);
+    return etag;
   }
 
-  /** Step 3 on the working copy. */
+  /** Step 4 on the working copy. */
   private AppliedBatch apply(String db, Path file, ApplyStep step) {
     try (Connection connection = HardenedSqlite.open(file)) {
       return step.apply(connection);
@@ -132,7 +116,10 @@ public final class DatabaseBatch {
     }
   }
 
-  /** Step 5: always runs; a failed release is logged, since the lease expires on its own. */
+  /**
+   * Step 6: always runs; a failed release is logged, since the lease expires on its own. After a
+   * batch that published, the listener hears it (and may still fail the batch, as a crash would).
+   */
   private void release(Lease lease, RuntimeException failure) {
     try {
       lock.release(lease);
@@ -142,6 +129,9 @@ public final class DatabaseBatch {
       } else {
         log.warn("could not release the lock of {} (the reaper frees it after its lease): {}", lease.db(), e.getMessage());
       }
+    }
+    if (failure == null) {
+      listener.released(lease.db());
     }
   }
 }

@@ -2,9 +2,9 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -16,7 +16,7 @@ import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteLimits;
 
 /**
- * Step 3 of {@code sqlq exec}: one maintenance statement ({@code VACUUM}, {@code ANALYZE}, a DDL
+ * Step 4 of {@code sqlq exec}: one maintenance statement ({@code VACUUM}, {@code ANALYZE}, a DDL
  * statement) on the working copy, run by {@link DatabaseBatch#run(String, java.time.Duration,
  * DatabaseBatch.ApplyStep)} under the same lock, lease keeper and conditional publish as a
  * batch of the queue. The statement runs in auto-commit mode, not in a transaction, because
@@ -39,14 +39,14 @@ public final class MaintenanceStatement implements DatabaseBatch.ApplyStep {
   private static final Pattern PLAIN_VACUUM = Pattern.compile("(?i)\\s*VACUUM(\\s+[A-Za-z_][A-Za-z0-9_]*)?\\s*;?\\s*");
 
   private final Request request;
-  private final WireCodec codec;
+  private final ReplyCodec codec;
   private final Clock clock;
 
   /**
    * @param request a request of exactly one statement
    * @throws IllegalArgumentException when {@code request} holds more than one statement
    */
-  public MaintenanceStatement(Request request, WireCodec codec, Clock clock) {
+  public MaintenanceStatement(Request request, ReplyCodec codec, Clock clock) {
     if (request.isTransaction()) {
       throw new IllegalArgumentException("sqlq exec runs one statement, not " + request.statements().size());
     }

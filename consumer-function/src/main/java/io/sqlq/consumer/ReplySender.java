@@ -2,7 +2,8 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.MessageLimits;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.MessageSizes;
+import io.sqlq.core.protocol.ReplyCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +16,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
- * Step 6 of the batch: sends each reply to its request's reply queue, packing the replies for
- * one queue into reply bundles ({@code {"v":1,"replies":[...]}}) of at most
- * {@link MessageLimits#MAX_BODY_BYTES} bytes. A FIFO reply queue (name ending {@code .fifo})
+ * Step 7 of the batch (DESIGN.md, "Consumer: one batch"): sends each reply to its request's
+ * reply queue, packing the replies for one queue into reply bundles
+ * ({@code {"v":1,"replies":[...]}}) of at most the body limit it is given. A FIFO reply queue (name ending {@code .fifo})
  * gets the database as message group id and a fresh deduplication id.
  *
  * <p>A reply queue that cannot take the reply for good (it does not exist, access is denied)
@@ -30,17 +31,14 @@ public final class ReplySender {
   private static final Logger log = LoggerFactory.getLogger(ReplySender.class);
 
   private final SqsClient sqs;
-  private final WireCodec codec;
+  private final ReplyCodec codec;
   private final int maxBodyBytes;
 
-  public ReplySender(SqsClient sqs, WireCodec codec, int maxBodyBytes) {
+  /** @param maxBodyBytes the largest reply bundle, in bytes ({@link MessageLimits#MAX_BODY_BYTES} in the consumer) */
+  public ReplySender(SqsClient sqs, ReplyCodec codec, int maxBodyBytes) {
     this.sqs = sqs;
     this.codec = codec;
     this.maxBodyBytes = maxBodyBytes;
-  }
-
-  public ReplySender(SqsClient sqs, WireCodec codec) {
-    this(sqs, codec, MessageLimits.MAX_BODY_BYTES);
   }
 
   /**
@@ -72,13 +70,13 @@ public final class ReplySender {
   private List<List<String>> pack(List<String> replies) {
     List<List<String>> bundles = new ArrayList<>();
     List<String> current = new ArrayList<>();
-    int bytes = WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES;
+    int bytes = MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES;
     for (String reply : replies) {
-      int size = WireCodec.utf8Length(reply) + 1;
+      int size = MessageSizes.utf8Length(reply) + 1;
       if (!current.isEmpty() && bytes + size > maxBodyBytes) {
         bundles.add(current);
         current = new ArrayList<>();
-        bytes = WireCodec.REPLY_BUNDLE_OVERHEAD_BYTES;
+        bytes = MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES;
       }
       current.add(reply);
       bytes += size;

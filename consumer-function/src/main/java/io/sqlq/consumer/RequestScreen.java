@@ -1,10 +1,10 @@
 package io.sqlq.consumer;
 
 import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.util.Optional;
 
 /**
@@ -30,7 +30,7 @@ final class RequestScreen {
             + " values, more than the " + MessageLimits.MAX_PARAMETERS_PER_STATEMENT
             + " SQLite allows by default (SQLITE_MAX_VARIABLE_NUMBER)", i));
       }
-      int bytes = WireCodec.utf8Length(statement.sql());
+      int bytes = MessageSizes.utf8Length(statement.sql());
       if (bytes > MessageLimits.MAX_SQL_BYTES) {
         return Optional.of(new ReplyError(ReplyError.SQL_TOO_LONG, "the statement's SQL is " + bytes
             + " bytes, more than " + MessageLimits.MAX_SQL_BYTES, i));

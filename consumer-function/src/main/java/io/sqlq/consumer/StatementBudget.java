@@ -2,9 +2,7 @@ package io.sqlq.consumer;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import io.sqlq.core.ConfigurationException;
 import java.time.Duration;
-import java.util.Map;
 import org.sqlite.ProgressHandler;
 
 /**
@@ -19,12 +17,9 @@ import org.sqlite.ProgressHandler;
  * slow statements is bounded by the function timeout, and a lock broken by the reaper is
  * harmless because publishing is fenced (DESIGN.md, "Invariants: Fencing").
  *
- * @param perStatement the budget of one statement
+ * @param perStatement the budget of one statement ({@link io.sqlq.core.SqlqConfig#statementTimeout()})
  */
 record StatementBudget(Duration perStatement) {
-  /** Default budget of one statement: 10,000 ms. */
-  static final Duration DEFAULT = Duration.ofSeconds(10);
-
   /**
    * SQLite VM instructions between two clock reads: 10,000, a few microseconds of work, so the
    * check costs about 1% and an interrupt comes within milliseconds of the budget.
@@ -35,39 +30,6 @@ record StatementBudget(Duration perStatement) {
     if (perStatement.isNegative() || perStatement.isZero()) {
       throw new IllegalArgumentException("a statement budget must be positive, not " + perStatement.toMillis() + " ms");
     }
-  }
-
-  /** {@link #DEFAULT}, or a quarter of {@code lease} when that is shorter: the budget when none is configured. */
-  static StatementBudget forLease(Duration lease) {
-    Duration quarter = lease.dividedBy(4);
-    return new StatementBudget(quarter.compareTo(DEFAULT) < 0 && !quarter.isZero() ? quarter : DEFAULT);
-  }
-
-  /** Environment variable that sets the budget, in milliseconds. */
-  static final String ENVIRONMENT_VARIABLE = "SQLQ_STATEMENT_TIMEOUT_MS";
-
-  /**
-   * The budget {@code SQLQ_STATEMENT_TIMEOUT_MS} sets, or {@link #forLease} when it is unset.
-   *
-   * @throws ConfigurationException when it is not a whole number of milliseconds, or not at
-   *     least 1 and below the lease (a statement must not outlive the lock it runs under)
-   */
-  static StatementBudget fromEnvironment(Map<String, String> env, Duration lease) {
-    String value = env.get(ENVIRONMENT_VARIABLE);
-    if (value == null || value.isBlank()) {
-      return forLease(lease);
-    }
-    long ms;
-    try {
-      ms = Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(ENVIRONMENT_VARIABLE + " must be a whole number of milliseconds: '" + value + "'");
-    }
-    if (ms < 1 || ms >= lease.toMillis()) {
-      throw new ConfigurationException(ENVIRONMENT_VARIABLE + " must be at least 1 and below the lease of "
-          + lease.toMillis() + " ms, not " + ms);
-    }
-    return new StatementBudget(Duration.ofMillis(ms));
   }
 
   /** A statement's work, run under the budget. */

@@ -2,13 +2,9 @@ package io.sqlq.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sqlq.core.SqlqConfig;
-import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +30,11 @@ import net.jqwik.api.Provide;
  * applies nothing twice.
  */
 class BatchApplierProperties {
-  private static final String REPLIES = "http://sqs.local/000000000000/sqlq-replies";
+  private static final String REPLIES = TestStack.REPLIES;
   private static final String FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)";
 
-  private final BatchApplier applier = new BatchApplier(new WireCodec(), Clock.systemUTC(),
-      MessageLimits.MAX_BODY_BYTES, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
-      new BatchApplier.Guard(Duration.ofMillis(30), new ReplyQueues(REPLIES)));
+  private final BatchApplier applier = new BatchApplier(TestStack.settings(Duration.ofMillis(30)), Clock.systemUTC(),
+      BatchListener.NONE);
 
   /** A kind of request, and how many rows of {@code t} it adds when it is answered OK. */
   enum Kind {

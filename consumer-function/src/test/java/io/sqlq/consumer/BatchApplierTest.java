@@ -2,12 +2,14 @@ package io.sqlq.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sqlq.core.SqlqConfig;
+import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyError;
+import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BatchApplierTest {
   private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
-  private final WireCodec codec = new WireCodec();
-  private final BatchApplier applier = new BatchApplier(codec, Clock.fixed(NOW, ZoneOffset.UTC));
+  private final BatchApplier applier = at(NOW, SqlqConfig.DEFAULT_APPLIED_RETENTION);
   private Connection connection;
   private int ids;
 
@@ -192,7 +193,9 @@ class BatchApplierTest {
 
   @Test
   void replyLargerThanTheLimitIsAnErrorAndItsEffectIsRolledBack() throws SQLException {
-    BatchApplier small = new BatchApplier(codec, Clock.fixed(NOW, ZoneOffset.UTC), 400);
+    BatchApplier small = new BatchApplier(new BatchApplier.Settings(SqlqConfig.DEFAULT_STATEMENT_TIMEOUT,
+        new ReplyQueues(TestStack.REPLIES), SqlqConfig.DEFAULT_APPLIED_RETENTION, 400), Clock.fixed(NOW, ZoneOffset.UTC),
+        BatchListener.NONE);
     AppliedBatch batch = small.apply(connection, List.of(
         request("INSERT INTO t(v) VALUES (?) RETURNING v", "x".repeat(500)),
         request("INSERT INTO t(v) VALUES (?) RETURNING v", "x".repeat(100))));
@@ -238,8 +241,10 @@ class BatchApplierTest {
     assertThat(query("SELECT min(applied_at_ms) FROM _sqlq_applied WHERE id LIKE 'stale-%'")).isEqualTo("1001");
   }
 
-  private BatchApplier at(Instant instant, Duration retention) {
-    return new BatchApplier(codec, Clock.fixed(instant, ZoneOffset.UTC), retention, new Faults());
+  private static BatchApplier at(Instant instant, Duration retention) {
+    return new BatchApplier(new BatchApplier.Settings(SqlqConfig.DEFAULT_STATEMENT_TIMEOUT,
+        new ReplyQueues(TestStack.REPLIES), retention, MessageLimits.MAX_BODY_BYTES), Clock.fixed(instant, ZoneOffset.UTC),
+        BatchListener.NONE);
   }
 
   private Request request(String sql, Object... params) {

@@ -9,14 +9,14 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.MessageContext;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,13 +47,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * get their OK reply with the right row.
  */
 class ConsumerFuzzTest {
-  private static final String REPLIES = "http://sqs.local/000000000000/sqlq-replies";
-  private static final String DEAD_LETTERS = "http://sqs.local/000000000000/sqlq-dead-letter.fifo";
+  private static final String REPLIES = TestStack.REPLIES;
+  private static final String DEAD_LETTERS = TestStack.DEAD_LETTERS;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> CANARIES = List.of("canary-main", "canary-other");
   private static final Path WORK = temporaryDirectory();
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
+  private final RequestCodec requestCodec = new RequestCodec();
 
   @FuzzTest(maxDuration = "30s")
   void everyRecordEndsAsRepliesOrADeadLetterAndCanariesAreAnswered(byte[] input) {
@@ -62,12 +63,9 @@ class ConsumerFuzzTest {
     }
     String body = body(input[0], new String(input, 1, input.length - 1, StandardCharsets.UTF_8));
     SentMessages sqs = new SentMessages();
-    Clock clock = Clock.systemUTC();
-    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), new InMemoryDatabaseStore(),
-        new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
-            new BatchApplier.Guard(Duration.ofMillis(20), new ReplyQueues(REPLIES))), WORK);
-    var handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
-        new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
+    var handler = ConsumerHandler.builder(TestStack.config(Duration.ofSeconds(1), Duration.ofMillis(20))).sqs(sqs)
+        .lock(new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC())).store(new InMemoryDatabaseStore())
+        .workDirectory(WORK).build();
 
     SQSBatchResponse response = handler.handleRequest(event(
         record("fuzzed", "main", body),
@@ -87,7 +85,7 @@ class ConsumerFuzzTest {
     }
     List<String> expected = new ArrayList<>();
     try {
-      codec.decodeRequests(body, new MessageContext("fuzzed", "main", null, REPLIES)).stream()
+      requestCodec.decodeRequests(body, new MessageContext("fuzzed", "main", null, REPLIES)).stream()
           .map(Request::id).forEach(expected::add);
       assertThat(deadLetters).isEmpty();
     } catch (MalformedMessageException e) {

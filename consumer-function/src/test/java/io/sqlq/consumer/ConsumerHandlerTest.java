@@ -3,14 +3,18 @@ package io.sqlq.consumer;
 import static io.sqlq.consumer.SqsEvents.event;
 import static io.sqlq.consumer.SqsEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.sqlq.core.SqlqConfig;
+import io.sqlq.consumer.faults.FaultPoint;
+import io.sqlq.consumer.faults.Faults;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
+import io.sqlq.core.protocol.ReplyError;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.nio.file.Files;
@@ -34,10 +38,11 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /** The handler on in-memory twins of the store and lock, with a recording SQS client. */
 class ConsumerHandlerTest {
-  private static final String REPLIES = "http://sqs/000000000000/sqlq-replies";
-  private static final String DEAD_LETTERS = "http://sqs/000000000000/sqlq-dead-letter.fifo";
+  private static final String REPLIES = TestStack.REPLIES;
+  private static final String DEAD_LETTERS = TestStack.DEAD_LETTERS;
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
+  private final RequestCodec requestCodec = new RequestCodec();
   private final RecordingSqs sqs = new RecordingSqs();
   private final CountingStore store = new CountingStore(new InMemoryDatabaseStore());
   private final InMemoryLock lock = new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC());
@@ -46,20 +51,18 @@ class ConsumerHandlerTest {
 
   @BeforeEach
   void build(@TempDir Path work) {
-    Clock clock = Clock.systemUTC();
-    var batch = new DatabaseBatch(lock, new FaultyDatabaseStore(store, faults),
-        new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, faults), work, faults);
-    handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
-        new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1), faults));
+    handler = ConsumerHandler.builder(TestStack.config(Duration.ofSeconds(1), null))
+        .sqs(sqs).lock(lock).store(store).workDirectory(work).listener(faults).build();
   }
 
   /**
    * The dedup table's test: every step at which the consumer can die leaves the records for
-   * redelivery, and the redelivered request is applied once and answered once, with the reply
-   * it first got when the crash came after its effect was published.
+   * redelivery, and the redelivered request is applied once and answered with the reply it first
+   * got when the crash came after its effect was published. Only a crash after the replies were
+   * sent answers it twice, with the same reply (the SDK drops the second).
    */
   @ParameterizedTest
-  @EnumSource(value = FaultPoint.class, mode = EnumSource.Mode.EXCLUDE, names = "AFTER_REPLIES")
+  @EnumSource(FaultPoint.class)
   void aCrashAtAnyStepFailsTheRecordsAndTheRedeliveryAppliesTheRequestOnce(FaultPoint point) {
     handler.handleRequest(event(record("c", "main", "{\"id\":\"c\",\"sql\":\"CREATE TABLE t(v)\"}")), null);
     SQSEvent insert = event(record("i", "main", "{\"id\":\"i\",\"sql\":\"INSERT INTO t VALUES (1)\"}"));
@@ -72,7 +75,7 @@ class ConsumerHandlerTest {
     assertThat(faults.fired(point)).isEqualTo(1);
     assertThat(crashed.getBatchItemFailures()).extracting(BatchItemFailure::getItemIdentifier).containsExactly("i");
     assertThat(redelivered.getBatchItemFailures()).isEmpty();
-    assertThat(repliesTo("i")).hasSize(1);
+    assertThat(repliesTo("i")).hasSize(point == FaultPoint.AFTER_REPLIES ? 2 : 1).containsOnly(repliesTo("i").get(0));
     assertThat(repliesTo("i").get(0).results().get(0).rowsAffected()).isEqualTo(1);
     assertThat(lastReplies().get(0).results().get(0).rows()).containsExactly(List.of(1L));
   }
@@ -108,10 +111,11 @@ class ConsumerHandlerTest {
   @Test
   void aWriteByAnotherWriterIsFetchedBeforeTheNextBatch(@TempDir Path other) {
     handler.handleRequest(event(record("m1", "main", "{\"sql\":\"CREATE TABLE t(v)\"}")), null);
-    var rival = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC()), store,
-        new BatchApplier(codec, Clock.systemUTC()), other);
-    rival.run("main", codec.decodeRequests("{\"id\":\"rival\",\"sql\":\"INSERT INTO t VALUES ('rival')\"}",
-        new io.sqlq.core.protocol.MessageContext("x", "main", null, REPLIES)), Duration.ofSeconds(1));
+    var rival = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC()), store, other,
+        BatchListener.NONE);
+    rival.run("main", Duration.ofSeconds(1), TestStack.applying(requestCodec.decodeRequests(
+        "{\"id\":\"rival\",\"sql\":\"INSERT INTO t VALUES ('rival')\"}",
+        new io.sqlq.core.protocol.MessageContext("x", "main", null, REPLIES)), Clock.systemUTC()));
 
     handler.handleRequest(event(record("m2", "main", "{\"id\":\"n\",\"sql\":\"SELECT group_concat(v) FROM t\"}")), null);
 
@@ -141,7 +145,7 @@ class ConsumerHandlerTest {
         record("b1", "busy", "{\"id\":\"b1\",\"sql\":\"SELECT 1\"}"),
         record("f1", "free", "{\"id\":\"f1\",\"sql\":\"SELECT 2\"}"),
         record("b2", "busy", "{\"id\":\"b2\",\"sql\":\"SELECT 3\"}")),
-        new LocalContext("test", java.time.Instant.now().plusMillis(400), Clock.systemUTC(), 128));
+        SqsEvents.context(400));
 
     assertThat(response.getBatchItemFailures()).extracting(BatchItemFailure::getItemIdentifier)
         .containsExactly("b1", "b2");
@@ -196,16 +200,50 @@ class ConsumerHandlerTest {
 
   @Test
   void aReplyQueueThatDoesNotExistLosesOnlyItsRepliesNotTheWrites() {
-    sqs.failingQueue = "http://sqs/000000000000/gone";
+    sqs.failingQueue = REPLIES + "-gone";
     sqs.failure = QueueDoesNotExistException.builder().statusCode(400).message("no such queue").build();
 
     SQSBatchResponse response = handler.handleRequest(event(
-        record("c", "main", "{\"id\":\"c\",\"sql\":\"CREATE TABLE t(v)\",\"replyTo\":\"http://sqs/000000000000/gone\"}"),
+        record("c", "main", "{\"id\":\"c\",\"sql\":\"CREATE TABLE t(v)\",\"replyTo\":\"" + REPLIES + "-gone\"}"),
         record("q", "main", "{\"id\":\"q\",\"sql\":\"SELECT count(*) FROM t\"}")), null);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     assertThat(lastReplies()).extracting(Reply::id).containsExactly("q");
     assertThat(lastReplies().get(0).ok()).isTrue();
+  }
+
+  /**
+   * The one way to build a consumer installs the guards Lambda's consumer has, whatever the
+   * caller sets: a request naming a reply queue outside the stack is not applied and is answered
+   * on the default reply queue, and a statement runs under the configured statement timeout.
+   */
+  @Test
+  void theBuilderAlwaysGuardsRequestsWithTheStacksReplyQueuesAndStatementTimeout(@TempDir Path work) {
+    String foreign = "http://sqs.local/000000000000/someone-elses-queue";
+    ConsumerHandler guarded = ConsumerHandler.builder(TestStack.config(Duration.ofSeconds(1), Duration.ofMillis(50)))
+        .sqs(sqs).lock(lock).store(store).workDirectory(work).build();
+
+    guarded.handleRequest(event(
+        record("f", "main", "{\"id\":\"f\",\"sql\":\"CREATE TABLE t(v)\",\"replyTo\":\"" + foreign + "\"}"),
+        record("s", "main", "{\"id\":\"s\",\"sql\":\"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1"
+            + " FROM c) SELECT count(*) FROM c\"}"),
+        record("q", "main", "{\"id\":\"q\",\"sql\":\"SELECT count(*) FROM sqlite_schema WHERE name = 't'\"}")),
+        null);
+
+    assertThat(sqs.sentTo(foreign)).isEmpty();
+    List<Reply> replies = lastReplies();
+    assertThat(replies).extracting(Reply::id).containsExactly("f", "s", "q");
+    assertThat(replies.get(0).error().code()).isEqualTo(ReplyError.REPLY_QUEUE_REFUSED);
+    assertThat(replies.get(1).error().code()).isEqualTo(ReplyError.STATEMENT_TIMEOUT);
+    assertThat(replies.get(2).results().get(0).rows()).as("the refused CREATE TABLE was not applied")
+        .containsExactly(List.of(0L));
+  }
+
+  @Test
+  void theBuilderRefusesAConsumerWithoutSqsLockOrStore() {
+    assertThatThrownBy(() -> ConsumerHandler.builder(TestStack.config(Duration.ofSeconds(1), null))
+        .sqs(sqs).lock(lock).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("a lock and a store");
   }
 
   private List<Reply> lastReplies() {

@@ -8,9 +8,10 @@ import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.LockLostException;
 import io.sqlq.core.protocol.MessageContext;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DatabaseBatchLeaseTest {
   private static final Duration SHORT_LEASE = Duration.ofMillis(300);
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
   private final Clock clock = Clock.systemUTC();
   private final DatabaseStore store = new InMemoryDatabaseStore();
 
@@ -42,29 +42,29 @@ class DatabaseBatchLeaseTest {
     for (int i = 0; i < sql.length; i++) {
       body.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"sql\":\"").append(sql[i]).append("\"}");
     }
-    return codec.decodeRequests(body.append("]}").toString(), new MessageContext("m", db, null, "http://replies"));
+    return new RequestCodec().decodeRequests(body.append("]}").toString(), new MessageContext("m", db, null, TestStack.REPLIES));
   }
 
   @Test
   void lockWaitBudget_isTheConfiguredBudgetButAtMostHalfTheRemainingTime() {
     Duration configured = Duration.ofSeconds(20);
 
-    assertThat(ConsumerHandler.lockWaitBudget(configured, context(60_000))).isEqualTo(configured);
-    assertThat(ConsumerHandler.lockWaitBudget(configured, context(10_000))).isEqualTo(Duration.ofSeconds(5));
-    assertThat(ConsumerHandler.lockWaitBudget(configured, context(0))).isEqualTo(Duration.ZERO);
+    assertThat(ConsumerHandler.lockWaitBudget(configured, SqsEvents.context(60_000))).isEqualTo(configured);
+    assertThat(ConsumerHandler.lockWaitBudget(configured, SqsEvents.context(10_000))).isEqualTo(Duration.ofSeconds(5));
+    assertThat(ConsumerHandler.lockWaitBudget(configured, SqsEvents.context(0))).isEqualTo(Duration.ZERO);
     assertThat(ConsumerHandler.lockWaitBudget(configured, null)).isEqualTo(configured);
   }
 
   @Test
   void aBatchRunningForSeveralLeases_hasItsLeaseExtendedAboutEveryThirdOfALease() {
     var lock = new CountingLock(new InMemoryLock(SHORT_LEASE, clock));
-    var batch = new DatabaseBatch(lock, store, new BatchApplier(codec, clock), work);
+    var batch = new DatabaseBatch(lock, store, work, BatchListener.NONE);
     List<Request> requests = requests("slow", "CREATE TABLE t(v)");
 
     long start = System.nanoTime();
     AppliedBatch applied = batch.run("slow", Duration.ZERO, connection -> {
       sleep(SHORT_LEASE.multipliedBy(3).toMillis());
-      return new BatchApplier(codec, clock).apply(connection, requests);
+      return TestStack.applying(requests, clock).apply(connection);
     });
     long periods = (System.nanoTime() - start) / SHORT_LEASE.dividedBy(3).toNanos();
 
@@ -82,12 +82,12 @@ class DatabaseBatchLeaseTest {
   void aBatchWhoseLockIsLostWhileItRuns_stopsBeforePublishingAndReleasesNothingOfOthers() {
     var lock = new CountingLock(new InMemoryLock(SHORT_LEASE, clock));
     lock.loseOnExtend = true;
-    var batch = new DatabaseBatch(lock, store, new BatchApplier(codec, clock), work);
+    var batch = new DatabaseBatch(lock, store, work, BatchListener.NONE);
     List<Request> requests = requests("lost", "CREATE TABLE t(v)");
 
     assertThatThrownBy(() -> batch.run("lost", Duration.ZERO, connection -> {
       sleep(SHORT_LEASE.toMillis());
-      return new BatchApplier(codec, clock).apply(connection, requests);
+      return TestStack.applying(requests, clock).apply(connection);
     })).isInstanceOfSatisfying(LockLostException.class, e -> {
       assertThat(e.db()).isEqualTo("lost");
       assertThat(e.retryable()).isTrue();
@@ -99,9 +99,8 @@ class DatabaseBatchLeaseTest {
 
   @Test
   void aMaintenanceStatement_runsOutsideATransactionUnderTheLockAndPublishesTheNextVersion() throws Exception {
-    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
-        new BatchApplier(codec, clock), work);
-    batch.run("main", requests("main", "CREATE TABLE t(v)", "INSERT INTO t VALUES (1)"), Duration.ZERO);
+    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store, work, BatchListener.NONE);
+    batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "CREATE TABLE t(v)", "INSERT INTO t VALUES (1)"), clock));
     Request vacuum = new Request("exec-1", "main", List.of(Statement.of("VACUUM")), null);
 
     AppliedBatch applied = batch.run("main", Duration.ZERO, new MaintenanceStatement(vacuum, codec, clock));
@@ -120,9 +119,8 @@ class DatabaseBatchLeaseTest {
 
   @Test
   void aFailingMaintenanceStatement_publishesNothing() {
-    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
-        new BatchApplier(codec, clock), work);
-    batch.run("main", requests("main", "CREATE TABLE t(v)"), Duration.ZERO);
+    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store, work, BatchListener.NONE);
+    batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "CREATE TABLE t(v)"), clock));
     Request bad = new Request("exec-2", "main", List.of(Statement.of("DROP TABLE nope")), null);
 
     assertThatThrownBy(() -> batch.run("main", Duration.ZERO, new MaintenanceStatement(bad, codec, clock)))
@@ -131,14 +129,13 @@ class DatabaseBatchLeaseTest {
           assertThat(e.retryable()).isFalse();
         });
     assertThat(store.fetch("main", null, work.resolve("v.sqlite"))).isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
-    assertThat(batch.run("main", requests("main", "SELECT 1"), Duration.ZERO).version()).isEqualTo(2);
+    assertThat(batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "SELECT 1"), clock)).version()).isEqualTo(2);
   }
 
   @Test
   void vacuumIntoAFile_staysRefusedForTheAdminWriterToo() {
-    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
-        new BatchApplier(codec, clock), work);
-    batch.run("main", requests("main", "CREATE TABLE t(v)"), Duration.ZERO);
+    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store, work, BatchListener.NONE);
+    batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "CREATE TABLE t(v)"), clock));
     Request into = new Request("exec-3", "main",
         List.of(Statement.of("VACUUM INTO '" + work.resolve("copy.sqlite") + "'")), null);
 
@@ -155,10 +152,6 @@ class DatabaseBatchLeaseTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private static LocalContext context(int remainingMs) {
-    return new LocalContext("test", Instant.now().plusMillis(remainingMs), Clock.systemUTC(), 128);
   }
 
   /** Counts extensions and releases; can make every extension find the lock lost. */

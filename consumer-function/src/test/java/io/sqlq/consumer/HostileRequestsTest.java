@@ -10,7 +10,6 @@ import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,14 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * around it are applied as usual.
  */
 class HostileRequestsTest {
-  private static final String REPLIES = "http://sqs.local/000000000000/sqlq-replies";
+  private static final String REPLIES = TestStack.REPLIES;
   private static final Duration BUDGET = Duration.ofMillis(300);
   private static final String FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)";
 
-  private final WireCodec codec = new WireCodec();
-  private final BatchApplier applier = new BatchApplier(codec, Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"),
-      ZoneOffset.UTC), MessageLimits.MAX_BODY_BYTES, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
-      new BatchApplier.Guard(BUDGET, new ReplyQueues(REPLIES)));
+  private final BatchApplier applier = new BatchApplier(TestStack.settings(BUDGET),
+      Clock.fixed(Instant.parse("2026-11-22T00:00:00Z"), ZoneOffset.UTC), BatchListener.NONE);
   @TempDir Path dir;
   private Connection connection;
   private int ids;
@@ -156,8 +153,8 @@ class HostileRequestsTest {
 
   @Test
   void rowsAreReadOnlyUpToTheReplyLimitSoAnEndlessQueryEndsAsReplyTooLarge() throws SQLException {
-    BatchApplier small = new BatchApplier(codec, Clock.systemUTC(), 10_000, SqlqConfig.DEFAULT_APPLIED_RETENTION,
-        new Faults(), new BatchApplier.Guard(Duration.ofSeconds(2), null));
+    BatchApplier small = new BatchApplier(new BatchApplier.Settings(Duration.ofSeconds(2), new ReplyQueues(REPLIES),
+        SqlqConfig.DEFAULT_APPLIED_RETENTION, 10_000), Clock.systemUTC(), BatchListener.NONE);
     List<Reply> replies = replies(small.apply(connection, List.of(request(FOREVER + " SELECT x FROM c"))));
 
     assertThat(errors(replies)).containsExactly("SQLQ_REPLY_TOO_LARGE: the rows take more than the 10000 bytes"

@@ -5,11 +5,9 @@ import static io.sqlq.consumer.SqsEvents.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.lock.InMemoryLock;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.ReplyQueues;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,12 +27,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * and other queues. The consumer is built as in Lambda, on in-memory twins of the store and lock.
  */
 class MaliciousRequestTest {
-  private static final String REPLIES = "http://sqs.local/000000000000/sqlq-replies";
-  private static final String DEAD_LETTERS = "http://sqs.local/000000000000/sqlq-dead-letter.fifo";
+  private static final String REPLIES = TestStack.REPLIES;
+  private static final String DEAD_LETTERS = TestStack.DEAD_LETTERS;
   private static final String VICTIM_SECRET = "the-victims-secret";
   private static final String FILE_SECRET = "a-file-secret";
 
-  private final WireCodec codec = new WireCodec();
+  private final ReplyCodec codec = new ReplyCodec();
   private final SentMessages sqs = new SentMessages();
   private final InMemoryDatabaseStore store = new InMemoryDatabaseStore();
   @TempDir Path work;
@@ -42,12 +40,8 @@ class MaliciousRequestTest {
 
   @BeforeEach
   void build() {
-    Clock clock = Clock.systemUTC();
-    var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store,
-        new BatchApplier(codec, clock, SqlqConfig.DEFAULT_APPLIED_RETENTION, new Faults(),
-            new BatchApplier.Guard(Duration.ofSeconds(10), new ReplyQueues(REPLIES))), work);
-    handler = new ConsumerHandler(new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
-        new DeadLetters(sqs, DEAD_LETTERS, clock), REPLIES, Duration.ofSeconds(1)));
+    handler = ConsumerHandler.builder(TestStack.config(Duration.ofSeconds(1), Duration.ofSeconds(10))).sqs(sqs)
+        .lock(new InMemoryLock(Duration.ofMinutes(1), Clock.systemUTC())).store(store).workDirectory(work).build();
   }
 
   @Test

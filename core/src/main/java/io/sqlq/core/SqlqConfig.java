@@ -2,13 +2,10 @@ package io.sqlq.core;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Everything sqlq needs to know about its stack, read from the environment in one place
- * ({@link #fromEnvironment}).
+ * Everything the consumer, the SDK and the CLI need to know about their stack, read from the
+ * environment by {@link #fromEnvironment(Environment)} with the rules of {@link Environment}.
  *
  * @param region AWS region ({@code AWS_REGION}, else {@code AWS_DEFAULT_REGION})
  * @param endpoint an AWS API endpoint override such as a local emulator
@@ -17,17 +14,22 @@ import java.util.Map;
  * @param keyPrefix prefix of every key sqlq writes, empty or ending in {@code /}
  *     ({@code SQLQ_PREFIX}, default empty)
  * @param requestQueueUrl the FIFO request queue ({@code SQLQ_REQUEST_QUEUE_URL})
- * @param replyQueueUrl the default reply queue ({@code SQLQ_REPLY_QUEUE_URL})
+ * @param replyQueueUrl the default reply queue ({@code SQLQ_REPLY_QUEUE_URL}); requests may name
+ *     only it or a queue beside it ({@link io.sqlq.core.protocol.ReplyQueues})
  * @param deadLetterQueueUrl the FIFO dead-letter queue ({@code SQLQ_DEAD_LETTER_QUEUE_URL})
  * @param lockVpcId the VPC whose Security Groups are the locks ({@code SQLQ_LOCK_VPC_ID})
- * @param lease how long a lock is held before the reaper may break it
- *     ({@code SQLQ_LEASE_MS}, default 300,000 ms)
+ * @param lease how long a lock is held before the reaper may break it; the consumer's function
+ *     timeout ({@code SQLQ_LEASE_MS}, default {@link #DEFAULT_LEASE}; null means the default)
  * @param lockWaitBudget how long a batch waits for a held lock before its records are failed
- *     for redelivery ({@code SQLQ_LOCK_WAIT_MS}, default 20,000 ms)
+ *     for redelivery ({@code SQLQ_LOCK_WAIT_MS}, default {@link #DEFAULT_LOCK_WAIT}; null means
+ *     the default)
  * @param appliedRetention how long a row of {@code _sqlq_applied} (a request's stored reply,
  *     its dedup record) is kept before it may be pruned ({@code SQLQ_APPLIED_RETENTION_MS},
- *     default {@link #DEFAULT_APPLIED_RETENTION}); must cover the longest time a message can
- *     still be delivered or replayed
+ *     default {@link #DEFAULT_APPLIED_RETENTION}; null means the default); must cover the
+ *     longest time a message can still be delivered or replayed
+ * @param statementTimeout how long one statement may run before SQLite interrupts it
+ *     ({@code SQLQ_STATEMENT_TIMEOUT_MS}; null means {@link #defaultStatementTimeout}); at
+ *     least 1 ms and below the lease, since a statement must not outlive the lock it runs under
  */
 public record SqlqConfig(
     String region,
@@ -40,7 +42,8 @@ public record SqlqConfig(
     String lockVpcId,
     Duration lease,
     Duration lockWaitBudget,
-    Duration appliedRetention) {
+    Duration appliedRetention,
+    Duration statementTimeout) {
 
   /** Default lease: 300,000 ms. */
   public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
@@ -55,6 +58,8 @@ public record SqlqConfig(
    * up to 14 more days; plus one day of margin for the replay itself.
    */
   public static final Duration DEFAULT_APPLIED_RETENTION = Duration.ofDays(14 + 14 + 1);
+  /** Longest default statement timeout: 10,000 ms (see {@link #defaultStatementTimeout}). */
+  public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
   public SqlqConfig {
     keyPrefix = keyPrefix == null ? "" : keyPrefix;
@@ -64,90 +69,54 @@ public record SqlqConfig(
     lease = lease == null ? DEFAULT_LEASE : lease;
     lockWaitBudget = lockWaitBudget == null ? DEFAULT_LOCK_WAIT : lockWaitBudget;
     appliedRetention = appliedRetention == null ? DEFAULT_APPLIED_RETENTION : appliedRetention;
+    statementTimeout = statementTimeout == null ? defaultStatementTimeout(lease) : statementTimeout;
     if (lease.isNegative() || lease.isZero() || lockWaitBudget.isNegative()) {
-      throw new ConfigurationException("lease must be positive and lock wait budget not negative: lease "
+      throw new ConfigurationException("SQLQ_LEASE_MS must be positive and SQLQ_LOCK_WAIT_MS not negative: lease "
           + lease.toMillis() + " ms, wait " + lockWaitBudget.toMillis() + " ms");
     }
     if (appliedRetention.isNegative() || appliedRetention.isZero()) {
       throw new ConfigurationException("SQLQ_APPLIED_RETENTION_MS must be positive: " + appliedRetention.toMillis()
           + " ms");
     }
-  }
-
-  /** A configuration with the default retention of {@code _sqlq_applied} rows. */
-  public SqlqConfig(String region, URI endpoint, String bucket, String keyPrefix, String requestQueueUrl,
-      String replyQueueUrl, String deadLetterQueueUrl, String lockVpcId, Duration lease, Duration lockWaitBudget) {
-    this(region, endpoint, bucket, keyPrefix, requestQueueUrl, replyQueueUrl, deadLetterQueueUrl, lockVpcId, lease,
-        lockWaitBudget, null);
+    if (statementTimeout.toMillis() < 1 || statementTimeout.compareTo(lease) >= 0) {
+      throw new ConfigurationException("SQLQ_STATEMENT_TIMEOUT_MS must be at least 1 and below the lease of "
+          + lease.toMillis() + " ms, not " + statementTimeout.toMillis());
+    }
   }
 
   /**
-   * Reads the configuration from environment variables (see the record components).
-   *
-   * @param env the environment, usually {@code System.getenv()}
-   * @throws ConfigurationException naming every missing or invalid variable
+   * The statement timeout when none is configured: {@link #DEFAULT_STATEMENT_TIMEOUT}, or a
+   * quarter of {@code lease} when that is shorter (but at least 1 ms).
    */
-  public static SqlqConfig fromEnvironment(Map<String, String> env) {
-    List<String> missing = new ArrayList<>();
-    String region = first(env, "AWS_REGION", "AWS_DEFAULT_REGION");
-    if (region == null) {
-      missing.add("AWS_REGION");
+  public static Duration defaultStatementTimeout(Duration lease) {
+    Duration quarter = lease.dividedBy(4);
+    if (quarter.toMillis() < 1) {
+      return Duration.ofMillis(1);
     }
-    String bucket = required(env, "SQLQ_BUCKET", missing);
-    String requestQueue = required(env, "SQLQ_REQUEST_QUEUE_URL", missing);
-    String replyQueue = required(env, "SQLQ_REPLY_QUEUE_URL", missing);
-    String deadLetterQueue = required(env, "SQLQ_DEAD_LETTER_QUEUE_URL", missing);
-    String lockVpc = required(env, "SQLQ_LOCK_VPC_ID", missing);
-    if (!missing.isEmpty()) {
-      throw new ConfigurationException("missing environment variables: " + String.join(", ", missing)
-          + " (`sqlq local up` prints them for a local stack)");
-    }
-    String endpoint = env.get("AWS_ENDPOINT_URL");
-    return new SqlqConfig(region, endpoint == null || endpoint.isBlank() ? null : uri(endpoint), bucket,
-        env.get("SQLQ_PREFIX"), requestQueue, replyQueue, deadLetterQueue, lockVpc,
-        millis(env, "SQLQ_LEASE_MS"), millis(env, "SQLQ_LOCK_WAIT_MS"), millis(env, "SQLQ_APPLIED_RETENTION_MS"));
+    return quarter.compareTo(DEFAULT_STATEMENT_TIMEOUT) < 0 ? quarter : DEFAULT_STATEMENT_TIMEOUT;
+  }
+
+  /**
+   * Reads the configuration from the environment (see the record components for the variables).
+   *
+   * @throws ConfigurationException naming every missing variable, or the first invalid one
+   *     with its value
+   */
+  public static SqlqConfig fromEnvironment(Environment env) {
+    String region = env.region();
+    String bucket = env.required("SQLQ_BUCKET");
+    String requestQueue = env.required("SQLQ_REQUEST_QUEUE_URL");
+    String replyQueue = env.required("SQLQ_REPLY_QUEUE_URL");
+    String deadLetterQueue = env.required("SQLQ_DEAD_LETTER_QUEUE_URL");
+    String lockVpc = env.required("SQLQ_LOCK_VPC_ID");
+    env.checkRequired();
+    return new SqlqConfig(region, env.endpoint(), bucket, env.optional("SQLQ_PREFIX"), requestQueue, replyQueue,
+        deadLetterQueue, lockVpc, env.millis("SQLQ_LEASE_MS", null, 1), env.millis("SQLQ_LOCK_WAIT_MS", null, 0),
+        env.millis("SQLQ_APPLIED_RETENTION_MS", null, 1), env.millis("SQLQ_STATEMENT_TIMEOUT_MS", null, 1));
   }
 
   /** The S3 key of database {@code db}: {@code <prefix>db/<db>.sqlite}. */
   public String databaseKey(String db) {
     return keyPrefix + "db/" + DatabaseName.validate(db) + ".sqlite";
-  }
-
-  private static String first(Map<String, String> env, String... names) {
-    for (String name : names) {
-      String value = env.get(name);
-      if (value != null && !value.isBlank()) {
-        return value;
-      }
-    }
-    return null;
-  }
-
-  private static String required(Map<String, String> env, String name, List<String> missing) {
-    String value = first(env, name);
-    if (value == null) {
-      missing.add(name);
-    }
-    return value;
-  }
-
-  private static URI uri(String value) {
-    try {
-      return URI.create(value);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("AWS_ENDPOINT_URL is not a URL: '" + value + "'");
-    }
-  }
-
-  private static Duration millis(Map<String, String> env, String name) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Duration.ofMillis(Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(name + " must be a whole number of milliseconds: '" + value + "'");
-    }
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.MessageContext;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** A database name is part of an S3 key, a file name and a Security Group name: no path tricks. */
 class DatabaseNameTest {
   private static final String LONGEST = "a".repeat(DatabaseName.MAX_LENGTH);
-  private final WireCodec codec = new WireCodec();
+  private final RequestCodec codec = new RequestCodec();
   private final SqlqConfig config = new SqlqConfig("eu-west-1", null, "bucket", "tenant/", "q", "r", "d", "vpc",
-      Duration.ofMinutes(1), Duration.ZERO);
+      Duration.ofMinutes(1), Duration.ZERO, null, null);
 
   @ParameterizedTest
   @ValueSource(strings = {"main", "a", "Chinook_2024-v2", "0", "_", "-"})

@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sqlq.consumer.AppliedBatch;
 import io.sqlq.consumer.BatchApplier;
-import io.sqlq.consumer.ConsumerComponents;
+import io.sqlq.consumer.BatchListener;
 import io.sqlq.consumer.DatabaseBatch;
-import io.sqlq.consumer.FaultPoint;
-import io.sqlq.consumer.Faults;
+import io.sqlq.consumer.faults.FaultPoint;
+import io.sqlq.consumer.faults.Faults;
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.PublishConflictException;
 import io.sqlq.core.store.S3DatabaseStore;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ class BrokenLockIT {
     Faults slowFaults = new Faults();
     DatabaseBatch slow = batch(dir.resolve("slow"), slowFaults);
     DatabaseBatch rival = batch(dir.resolve("rival"), new Faults());
-    rival.run(db, List.of(request(db, "create", "CREATE TABLE t(v TEXT)")), WAIT);
+    rival.run(db, WAIT, applying(request(db, "create", "CREATE TABLE t(v TEXT)")));
     CountDownLatch paused = new CountDownLatch(1);
     CountDownLatch resume = new CountDownLatch(1);
     slowFaults.onNextCall(FaultPoint.AFTER_COMMIT, () -> {
@@ -56,17 +55,17 @@ class BrokenLockIT {
 
     List<Request> slowRequests = List.of(request(db, "slow-1", "INSERT INTO t VALUES ('slow-1')"),
         request(db, "slow-2", "INSERT INTO t VALUES ('slow-2')"));
-    CompletableFuture<AppliedBatch> slowRun = CompletableFuture.supplyAsync(() -> slow.run(db, slowRequests, WAIT));
+    CompletableFuture<AppliedBatch> slowRun = CompletableFuture.supplyAsync(() -> slow.run(db, WAIT, applying(slowRequests.toArray(Request[]::new))));
     assertThat(paused.await(30, TimeUnit.SECONDS)).as("slow holder reached its publish").isTrue();
     deleteLockGroup(db);
-    rival.run(db, List.of(request(db, "rival-1", "INSERT INTO t VALUES ('rival-1')")), WAIT);
+    rival.run(db, WAIT, applying(request(db, "rival-1", "INSERT INTO t VALUES ('rival-1')")));
     resume.countDown();
 
     PublishConflictException refused = catchThrowableOfType(PublishConflictException.class,
         () -> unwrap(slowRun));
     assertThat(refused).as("the stale publish of the slow holder is refused").isNotNull();
     System.out.println("stale publish of the slow holder refused with HTTP " + refused.statusCode());
-    AppliedBatch retried = slow.run(db, slowRequests, WAIT);
+    AppliedBatch retried = slow.run(db, WAIT, applying(slowRequests.toArray(Request[]::new)));
 
     assertThat(refused.statusCode()).isIn(409, 412);
     assertThat(retried.requests()).allMatch(r -> r.reply().ok());
@@ -100,8 +99,8 @@ class BrokenLockIT {
     Faults secondFaults = new Faults();
     DatabaseBatch first = batch(alwaysGrants, dir.resolve("first"), firstFaults);
     DatabaseBatch second = batch(alwaysGrants, dir.resolve("second"), secondFaults);
-    first.run(db, List.of(request(db, "create", "CREATE TABLE t(v TEXT)")), WAIT);
-    second.run(db, List.of(request(db, "warm", "SELECT 1")), WAIT);
+    first.run(db, WAIT, applying(request(db, "create", "CREATE TABLE t(v TEXT)")));
+    second.run(db, WAIT, applying(request(db, "warm", "SELECT 1")));
     CountDownLatch bothApplied = new CountDownLatch(2);
     CountDownLatch firstPublished = new CountDownLatch(1);
     firstFaults.onNextCall(FaultPoint.AFTER_COMMIT, () -> {
@@ -114,14 +113,14 @@ class BrokenLockIT {
     });
 
     CompletableFuture<AppliedBatch> secondRun = CompletableFuture.supplyAsync(
-        () -> second.run(db, List.of(request(db, "second-1", "INSERT INTO t VALUES ('second-1')")), WAIT));
-    first.run(db, List.of(request(db, "first-1", "INSERT INTO t VALUES ('first-1')")), WAIT);
+        () -> second.run(db, WAIT, applying(request(db, "second-1", "INSERT INTO t VALUES ('second-1')"))));
+    first.run(db, WAIT, applying(request(db, "first-1", "INSERT INTO t VALUES ('first-1')")));
     firstPublished.countDown();
     PublishConflictException refused = catchThrowableOfType(PublishConflictException.class,
         () -> unwrap(secondRun));
     assertThat(refused).as("the second holder's publish on the same base is refused").isNotNull();
     System.out.println("second of two simultaneous holders refused with HTTP " + refused.statusCode());
-    second.run(db, List.of(request(db, "second-1", "INSERT INTO t VALUES ('second-1')")), WAIT);
+    second.run(db, WAIT, applying(request(db, "second-1", "INSERT INTO t VALUES ('second-1')")));
 
     assertThat(refused.statusCode()).isIn(409, 412);
     assertThat(Pipeline.query(pipeline.export(db, dir), "SELECT group_concat(v, ',') FROM t"))
@@ -130,18 +129,25 @@ class BrokenLockIT {
 
   private static DatabaseBatch batch(Path work, Faults faults) {
     var config = pipeline.local.config();
-    return batch(new SecurityGroupLock(pipeline.local.clients().ec2(), config.lockVpcId(), Duration.ofMinutes(1),
+    return batch(new SecurityGroupLock(pipeline.local.ec2(), config.lockVpcId(), Duration.ofMinutes(1),
         Clock.systemUTC()), work, faults);
   }
 
   private static DatabaseBatch batch(DatabaseLock lock, Path work, Faults faults) {
-    return new DatabaseBatch(lock, new S3DatabaseStore(pipeline.local.clients().s3(), pipeline.local.config()),
-        new BatchApplier(new WireCodec(), Clock.systemUTC()), work, faults);
+    return new DatabaseBatch(lock, new S3DatabaseStore(pipeline.local.s3(), pipeline.local.config()), work, faults);
+  }
+
+  /** Step 4 as the stack's consumer runs it: {@code requests} through a {@link BatchApplier}. */
+  private static DatabaseBatch.ApplyStep applying(Request... requests) {
+    BatchApplier applier = new BatchApplier(BatchApplier.Settings.of(pipeline.local.config()), Clock.systemUTC(),
+        BatchListener.NONE);
+    List<Request> list = List.of(requests);
+    return connection -> applier.apply(connection, list);
   }
 
   /** What the reaper does to a lock past its lease: DeleteSecurityGroup by id. */
   private static void deleteLockGroup(String db) {
-    var ec2 = pipeline.local.clients().ec2();
+    var ec2 = pipeline.local.ec2();
     var groups = ec2.describeSecurityGroups(b -> b.filters(
         Filter.builder().name("group-name").values(SecurityGroupLock.GROUP_NAME_PREFIX + db).build(),
         Filter.builder().name("vpc-id").values(pipeline.local.config().lockVpcId()).build())).securityGroups();

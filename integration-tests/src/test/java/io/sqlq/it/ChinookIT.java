@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real input: both Chinook scripts through the whole pipeline give the database the
@@ -36,7 +36,7 @@ class ChinookIT {
     SqlqClient client = pipeline.client(db);
     List<CompletableFuture<Reply>> futures = new ArrayList<>();
     for (String sql : statements) {
-      futures.add(client.submit(db, Statement.of(sql)));
+      futures.add(client.submit(Statement.of(sql)));
     }
     List<String> errors = new ArrayList<>();
     for (var f : futures) {

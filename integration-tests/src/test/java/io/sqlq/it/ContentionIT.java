@@ -2,30 +2,23 @@ package io.sqlq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sqlq.client.OwnReplyQueue;
+import io.sqlq.cli.AdminExec;
 import io.sqlq.client.SqlqClient;
-import io.sqlq.consumer.AdminExec;
-import io.sqlq.consumer.BatchApplier;
-import io.sqlq.consumer.ConsumerComponents;
 import io.sqlq.consumer.ConsumerHandler;
-import io.sqlq.consumer.DatabaseBatch;
-import io.sqlq.consumer.DeadLetters;
-import io.sqlq.consumer.LocalEventSourcePoller;
-import io.sqlq.consumer.ReplySender;
-import io.sqlq.consumer.SerialReceives;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
-import io.sqlq.core.local.MotoServer;
-import io.sqlq.core.local.StackProvisioner;
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.LockTimeoutException;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.local.LocalEventSourcePoller;
+import io.sqlq.local.MotoServer;
+import io.sqlq.local.SerialReceives;
+import io.sqlq.local.StackProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,6 +49,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -79,27 +74,28 @@ class ContentionIT {
    * consumer lock wait p99 9.4 s of a 10 s budget.
    */
   private static final long ADMIN_PAUSE_MS = 100;
+  /** The consumers' simulated function timeout, and so their lease and the admin writer's. */
+  private static final Duration LEASE = Duration.ofSeconds(20);
 
   @Test
   void threePollersAndAnAdminWriterOnOneDatabase_loseNothingAndKeepOrder(@TempDir Path work) throws Exception {
     try (MotoServer moto = MotoServer.start();
         AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, moto.endpoint());
-        var s3 = clients.s3(); var sqs = clients.sqs(); var provisioningEc2 = clients.ec2()) {
-      SqlqConfig config = new StackProvisioner(s3, sqs, provisioningEc2).provision("sqlq", Duration.ofSeconds(30));
+        var s3 = clients.newS3Client(); var sqs = clients.newSqsClient(); var provisioningEc2 = clients.newEc2Client()) {
+      SqlqConfig config = new StackProvisioner(s3, sqs, provisioningEc2).provision("sqlq", Duration.ofSeconds(30),
+          LEASE);
       var consumerCalls = new Ec2CallCounter();
       var execCalls = new Ec2CallCounter();
       var consumerLock = new TimedLock(new SecurityGroupLock(countingEc2(moto, consumerCalls), config.lockVpcId(),
-          Duration.ofSeconds(20), Clock.systemUTC()));
+          LEASE, Clock.systemUTC()));
       var execLock = new TimedLock(new SecurityGroupLock(countingEc2(moto, execCalls), config.lockVpcId(),
-          Duration.ofSeconds(20), Clock.systemUTC()));
-      List<LocalEventSourcePoller> pollers = startPollers(config, clients, consumerLock, work);
-      WireCodec codec = new WireCodec();
-      var exec = new AdminExec(new DatabaseBatch(execLock, new S3DatabaseStore(s3, config),
-          new BatchApplier(codec, Clock.systemUTC()), work.resolve("exec")), codec, Clock.systemUTC());
+          LEASE, Clock.systemUTC()));
+      List<LocalEventSourcePoller> pollers = startPollers(config, s3, sqs, consumerLock, work);
+      var exec = new AdminExec(execLock, new S3DatabaseStore(s3, config), work.resolve("exec"), Clock.systemUTC());
       List<AutoCloseable> owned = new ArrayList<>();
       try {
         SqlqClient setup = client(sqs, config, owned);
-        setup.submit(DB, Statement.of("CREATE TABLE log(id INTEGER PRIMARY KEY, client INTEGER, seq INTEGER)"))
+        setup.submit(Statement.of("CREATE TABLE log(id INTEGER PRIMARY KEY, client INTEGER, seq INTEGER)"))
             .get(60, TimeUnit.SECONDS);
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger vacuums = new AtomicInteger();
@@ -152,20 +148,16 @@ class ContentionIT {
     }
   }
 
-  private static List<LocalEventSourcePoller> startPollers(SqlqConfig config, AwsClients clients, DatabaseLock lock,
-      Path work) {
-    WireCodec codec = new WireCodec();
-    Clock clock = Clock.systemUTC();
+  /** The consumers as Lambda builds them, on the timed lock, each with a working directory of its own. */
+  private static List<LocalEventSourcePoller> startPollers(SqlqConfig config, S3Client s3, SqsClient sqs,
+      DatabaseLock lock, Path work) {
     List<LocalEventSourcePoller> pollers = new ArrayList<>();
-    var receives = SerialReceives.of(clients.sqs());
+    var receives = SerialReceives.of(sqs);
     for (int i = 0; i < POLLERS; i++) {
-      var sqs = clients.sqs();
-      var batch = new DatabaseBatch(lock, new S3DatabaseStore(clients.s3(), config), new BatchApplier(codec, clock),
-          work.resolve("poller-" + i));
-      var components = new ConsumerComponents(codec, batch, new ReplySender(sqs, codec),
-          new DeadLetters(sqs, config.deadLetterQueueUrl(), clock), config.replyQueueUrl(), config.lockWaitBudget());
-      var poller = new LocalEventSourcePoller(receives, config.requestQueueUrl(), new ConsumerHandler(components),
-          Duration.ofSeconds(20), Duration.ofSeconds(1), clock);
+      ConsumerHandler handler = ConsumerHandler.builder(config).sqs(sqs).lock(lock)
+          .store(new S3DatabaseStore(s3, config)).workDirectory(work.resolve("poller-" + i)).build();
+      var poller = new LocalEventSourcePoller(receives, config.requestQueueUrl(), handler, LEASE, Duration.ofSeconds(1),
+          Clock.systemUTC());
       poller.start();
       pollers.add(poller);
     }
@@ -183,7 +175,7 @@ class ContentionIT {
       submitters.add(Thread.ofPlatform().name("client-" + c).start(() -> {
         List<CompletableFuture<Reply>> mine = new ArrayList<>();
         for (int seq = 0; seq < PER_CLIENT; seq++) {
-          mine.add(sdk.submit(DB, Statement.of("INSERT INTO log(client, seq) VALUES (?, ?)", client, seq)));
+          mine.add(sdk.submit(Statement.of("INSERT INTO log(client, seq) VALUES (?, ?)", client, seq)));
           if (seq % BUNDLE == BUNDLE - 1) {
             sleepMs(50);
           }
@@ -199,10 +191,9 @@ class ContentionIT {
 
   private static SqlqClient client(software.amazon.awssdk.services.sqs.SqsClient sqs, SqlqConfig config,
       List<AutoCloseable> owned) {
-    OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(config.replyQueueUrl()), Clock.systemUTC());
-    owned.add(replies);
     SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
-        .replyQueueUrl(replies.url()).database(DB).requestTimeout(Duration.ofSeconds(300))
+        .defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue()
+        .defaultDatabase(DB).requestTimeout(Duration.ofSeconds(300))
         .replyWaitTime(Duration.ofSeconds(1)).maxBundleRequests(BUNDLE).build();
     owned.add(client);
     return client;

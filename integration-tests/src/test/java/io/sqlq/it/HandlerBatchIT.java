@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.sqlq.consumer.ConsumerComponents;
 import io.sqlq.consumer.ConsumerHandler;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
-import io.sqlq.core.local.MotoServer;
-import io.sqlq.core.local.StackProvisioner;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
+import io.sqlq.local.MotoServer;
+import io.sqlq.local.StackProvisioner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The handler on one SQS event holding records of several databases, against moto_server. */
@@ -31,32 +32,39 @@ class HandlerBatchIT {
   private static MotoServer moto;
   private static AwsClients clients;
   private static SqlqConfig config;
+  private static S3Client s3;
   private static SqsClient sqs;
+  private static Ec2Client ec2;
 
   @BeforeAll
   static void start() {
     moto = MotoServer.start();
     try (AwsClients bootstrap = new AwsClients(AwsClients.EMULATOR_REGION, moto.endpoint());
-        var s3 = bootstrap.s3(); var q = bootstrap.sqs(); var ec2 = bootstrap.ec2()) {
-      SqlqConfig provisioned = new StackProvisioner(s3, q, ec2).provision("handler");
+        var s3 = bootstrap.newS3Client(); var q = bootstrap.newSqsClient(); var ec2 = bootstrap.newEc2Client()) {
+      SqlqConfig provisioned = new StackProvisioner(s3, q, ec2).provision("handler",
+          StackProvisioner.DEFAULT_VISIBILITY_TIMEOUT, Duration.ofMinutes(1));
       config = new SqlqConfig(provisioned.region(), provisioned.endpoint(), provisioned.bucket(), "",
           provisioned.requestQueueUrl(), provisioned.replyQueueUrl(), provisioned.deadLetterQueueUrl(),
-          provisioned.lockVpcId(), Duration.ofMinutes(1), Duration.ofMillis(500));
+          provisioned.lockVpcId(), provisioned.lease(), Duration.ofMillis(500), null, null);
     }
     clients = new AwsClients(config);
-    sqs = clients.sqs();
+    s3 = clients.newS3Client();
+    sqs = clients.newSqsClient();
+    ec2 = clients.newEc2Client();
   }
 
   @AfterAll
   static void stop() {
+    s3.close();
     sqs.close();
+    ec2.close();
     clients.close();
     moto.close();
   }
 
   @Test
   void twoDatabasesInOneBatchAreEachAppliedAndAnswered(@TempDir Path work) {
-    ConsumerHandler handler = new ConsumerHandler(ConsumerComponents.of(config, clients, work, Clock.systemUTC()));
+    ConsumerHandler handler = ConsumerHandler.builder(config).aws(s3, sqs, ec2).workDirectory(work).build();
     SQSEvent event = event(
         record("m1", "alpha", "{\"id\":\"a1\",\"sql\":\"CREATE TABLE t(v)\"}"),
         record("m2", "beta", "{\"id\":\"b1\",\"sql\":\"SELECT 'beta'\"}"),
@@ -72,8 +80,8 @@ class HandlerBatchIT {
 
   @Test
   void aDatabaseWhoseLockStaysHeldFailsOnlyItsOwnRecords(@TempDir Path work) {
-    ConsumerHandler handler = new ConsumerHandler(ConsumerComponents.of(config, clients, work, Clock.systemUTC()));
-    var lock = new SecurityGroupLock(clients.ec2(), config.lockVpcId(), Duration.ofMinutes(1), Clock.systemUTC());
+    ConsumerHandler handler = ConsumerHandler.builder(config).aws(s3, sqs, ec2).workDirectory(work).build();
+    var lock = new SecurityGroupLock(ec2, config.lockVpcId(), Duration.ofMinutes(1), Clock.systemUTC());
     Lease held = lock.acquire("busy", Duration.ZERO);
     try {
       SQSEvent event = event(
@@ -107,7 +115,7 @@ class HandlerBatchIT {
   }
 
   private static List<Reply> drainReplies(int expected) {
-    WireCodec codec = new WireCodec();
+    ReplyCodec codec = new ReplyCodec();
     List<Reply> replies = new ArrayList<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (replies.size() < expected && System.nanoTime() < deadline) {

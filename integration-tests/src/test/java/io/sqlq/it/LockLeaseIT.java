@@ -4,18 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.AppliedBatch;
-import io.sqlq.consumer.BatchApplier;
+import io.sqlq.consumer.BatchListener;
 import io.sqlq.consumer.DatabaseBatch;
-import io.sqlq.consumer.LocalPipeline;
 import io.sqlq.consumer.MaintenanceStatement;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.ReapReport;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.local.LocalPipeline;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,13 +35,13 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  */
 class LockLeaseIT {
   private static final Duration LEASE = Duration.ofSeconds(4);
-  private static final Duration REAPER_PERIOD = Duration.ofSeconds(1);
-  private static final Duration GRACE = Duration.ofSeconds(1);
-  @RegisterExtension static final Pipeline pipeline = new Pipeline(new LocalPipeline.Options("sqlq", 1, LEASE,
-      Duration.ofSeconds(6), null, REAPER_PERIOD, GRACE));
+  private static final Duration REAPER_PERIOD = LocalPipeline.Options.REAPER_PERIOD;
+  private static final Duration GRACE = LocalPipeline.Options.REAPER_GRACE;
+  @RegisterExtension static final Pipeline pipeline = new Pipeline(LocalPipeline.options("sqlq")
+      .timeouts(LEASE, Duration.ofSeconds(6)));
 
   private static Ec2Client ec2() {
-    return pipeline.local.clients().ec2();
+    return pipeline.local.ec2();
   }
 
   private static SecurityGroupLock lock(Duration lease, Duration clockAhead) {
@@ -92,10 +92,10 @@ class LockLeaseIT {
   void aLeaseExtendedByItsHolderSurvivesTheReaperForThreeLeases(@TempDir Path work) throws Exception {
     pipeline.client("kept").submit("CREATE TABLE t(v)").get(60, TimeUnit.SECONDS);
     ReapReport before = pipeline.local.reaped();
-    WireCodec codec = new WireCodec();
+    ReplyCodec codec = new ReplyCodec();
     Clock clock = Clock.systemUTC();
-    var batch = new DatabaseBatch(lock(LEASE, Duration.ZERO), new S3DatabaseStore(pipeline.local.clients().s3(),
-        pipeline.local.config()), new BatchApplier(codec, clock), work);
+    var batch = new DatabaseBatch(lock(LEASE, Duration.ZERO), new S3DatabaseStore(pipeline.local.s3(),
+        pipeline.local.config()), work, BatchListener.NONE);
     Request vacuum = new Request("slow-vacuum", "kept", List.of(Statement.of("VACUUM")), null);
     AtomicBoolean heldAfterThreeLeases = new AtomicBoolean();
 

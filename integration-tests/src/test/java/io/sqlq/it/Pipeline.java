@@ -1,18 +1,16 @@
 package io.sqlq.it;
 
 import io.sqlq.client.DeadLetterQueue;
-import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
-import io.sqlq.consumer.Faults;
-import io.sqlq.consumer.LocalPipeline;
+import io.sqlq.consumer.faults.Faults;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.local.LocalPipeline;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +28,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@code @RegisterExtension static final Pipeline pipeline = new Pipeline(1);}.
  */
 final class Pipeline implements BeforeAllCallback, AfterAllCallback {
-  private final LocalPipeline.Options options;
-  /** The faults every poller and handler of this pipeline checks; unarmed until a test arms them. */
+  private final LocalPipeline.Options.Builder options;
+  /** The faults every consumer of this pipeline hears its batches with; unarmed until a test arms them. */
   final Faults faults = new Faults();
   LocalPipeline local;
   SqsClient sqs;
@@ -39,7 +37,7 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
 
   /** A pipeline with {@code pollers} consumer pollers. */
   Pipeline(int pollers) {
-    this(LocalPipeline.Options.of("sqlq", pollers, null));
+    this(LocalPipeline.options("sqlq").pollers(pollers));
   }
 
   /**
@@ -47,28 +45,25 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
    * test fails on purpose come back within {@code visibilityTimeout}.
    */
   Pipeline(int pollers, Duration functionTimeout, Duration visibilityTimeout) {
-    this(new LocalPipeline.Options("sqlq", pollers, functionTimeout, visibilityTimeout, null,
-        LocalPipeline.Options.REAPER_PERIOD, LocalPipeline.Options.REAPER_GRACE));
+    this(LocalPipeline.options("sqlq").pollers(pollers).timeouts(functionTimeout, visibilityTimeout));
   }
 
-  /** A pipeline with these options (function timeout, reaper period and grace...). */
-  Pipeline(LocalPipeline.Options options) {
+  /** A pipeline with these options (pollers, timeouts); its listener is {@link #faults}. */
+  Pipeline(LocalPipeline.Options.Builder options) {
     this.options = options;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    local = LocalPipeline.start(options, faults);
-    sqs = local.clients().sqs();
+    local = LocalPipeline.start(options.listener(faults).build());
+    sqs = local.sqs();
   }
 
   /** A client reading a reply queue of its own (two clients on one queue take each other's replies). */
   SqlqClient client(String database) {
-    OwnReplyQueue replies = OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(local.config().replyQueueUrl()),
-        Clock.systemUTC());
-    owned.add(replies);
     SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(local.config().requestQueueUrl())
-        .replyQueueUrl(replies.url()).database(database).requestTimeout(Duration.ofSeconds(90))
+        .defaultReplyQueueUrl(local.config().replyQueueUrl()).ownReplyQueue()
+        .defaultDatabase(database).requestTimeout(Duration.ofSeconds(90)).maxBlock(Duration.ofSeconds(90))
         .replyWaitTime(Duration.ofSeconds(1)).build();
     owned.add(client);
     return client;
@@ -93,11 +88,9 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
   /** Downloads the published file of {@code db} into {@code dir}. */
   Path export(String db, Path dir) throws Exception {
     Path target = dir.resolve(db + ".sqlite");
-    try (var s3 = local.clients().s3()) {
-      var fetched = new S3DatabaseStore(s3, local.config()).fetch(db, null, target);
-      if (fetched instanceof DatabaseStore.Fetched.Missing) {
-        throw new AssertionError("database " + db + " was never published");
-      }
+    var fetched = new S3DatabaseStore(local.s3(), local.config()).fetch(db, null, target);
+    if (fetched instanceof DatabaseStore.Fetched.Missing) {
+      throw new AssertionError("database " + db + " was never published");
     }
     return target;
   }
@@ -117,7 +110,6 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
       c.close();
     }
     owned.clear();
-    sqs.close();
     local.close();
   }
 }

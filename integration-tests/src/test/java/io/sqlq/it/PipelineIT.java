@@ -7,8 +7,8 @@ import io.sqlq.client.OwnReplyQueue;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.DeadLetters;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +90,7 @@ class PipelineIT {
         .messageGroupId("console").messageBody("{\"sql\": \"SELECT 'hello'\"}")).messageId();
 
     Message replyMessage = receiveOne(pipeline.local.config().replyQueueUrl());
-    Reply reply = new WireCodec().decodeReplies(replyMessage.body()).get(0);
+    Reply reply = new ReplyCodec().decodeReplies(replyMessage.body()).get(0);
 
     assertThat(reply.id()).isEqualTo(messageId);
     assertThat(reply.db()).isEqualTo("console");
@@ -114,14 +114,17 @@ class PipelineIT {
   }
 
   @Test
-  void anOwnReplyQueueIsCreatedUnderTheStacksReplyPrefixWithItsTagsAndDeletedOnClose() {
+  void aClientsOwnReplyQueueIsCreatedUnderTheStacksReplyPrefixWithItsTagsAndDeletedOnClose() throws Exception {
     String url;
-    try (OwnReplyQueue queue = OwnReplyQueue.create(pipeline.sqs,
-        OwnReplyQueue.prefixOf(pipeline.local.config().replyQueueUrl()), java.time.Clock.systemUTC())) {
-      url = queue.url();
+    try (SqlqClient client = SqlqClient.builder().sqs(pipeline.sqs)
+        .requestQueueUrl(pipeline.local.config().requestQueueUrl())
+        .defaultReplyQueueUrl(pipeline.local.config().replyQueueUrl()).ownReplyQueue()
+        .defaultDatabase("own").replyWaitTime(java.time.Duration.ofSeconds(1)).build()) {
+      url = client.replyQueueUrl();
       assertThat(url.substring(url.lastIndexOf('/') + 1)).matches("sqlq-replies-[0-9a-f]{12}");
-      assertThat(pipeline.sqs.listQueueTags(b -> b.queueUrl(queue.url())).tags())
+      assertThat(pipeline.sqs.listQueueTags(b -> b.queueUrl(url)).tags())
           .containsKeys(OwnReplyQueue.TAG_OWNER, OwnReplyQueue.TAG_CREATED_AT);
+      assertThat(client.submit("SELECT 1").get(60, TimeUnit.SECONDS).ok()).as("answered on it").isTrue();
     }
 
     assertThatThrownBy(() -> pipeline.sqs.getQueueAttributes(b -> b.queueUrl(url)))

@@ -3,7 +3,7 @@ package io.sqlq.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.client.SqlqClient;
-import io.sqlq.consumer.FaultPoint;
+import io.sqlq.consumer.faults.FaultPoint;
 import io.sqlq.core.protocol.Reply;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Replies are sent only after the publish, and a crash around them costs a redelivery, never a

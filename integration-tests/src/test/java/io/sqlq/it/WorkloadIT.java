@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.client.DeadLetter;
 import io.sqlq.client.SqlqClient;
-import io.sqlq.consumer.FaultPoint;
+import io.sqlq.consumer.faults.FaultPoint;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ class WorkloadIT {
       clients.add(pipeline.client(DATABASES.get(c % DATABASES.size())));
     }
     for (String db : DATABASES) {
-      assertThat(clients.get(0).submit(db, Statement.of("CREATE TABLE log(client INTEGER, seq INTEGER)"))
+      assertThat(clients.get(0).database(db).submit(Statement.of("CREATE TABLE log(client INTEGER, seq INTEGER)"))
           .get(60, TimeUnit.SECONDS).ok()).isTrue();
     }
     armEveryFaultPoint();
@@ -76,7 +76,7 @@ class WorkloadIT {
       for (int seq = wave * WAVE; seq < Math.min(ROWS_PER_CLIENT_AND_DATABASE, (wave + 1) * WAVE); seq++) {
         for (int c = 0; c < CLIENTS; c++) {
           for (String db : DATABASES) {
-            CompletableFuture<Reply> future = clients.get(c).submit(db,
+            CompletableFuture<Reply> future = clients.get(c).database(db).submit(
                 Statement.of("INSERT INTO log(client, seq) VALUES (?, ?)", c, seq));
             future.whenComplete((r, e) -> completions.incrementAndGet());
             submitted.add(new Submitted(c, db, seq, future));

@@ -1,8 +1,9 @@
 package io.sqlq.client;
 
 import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Request;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -29,8 +30,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * (DESIGN.md, "Invariants: Order").
  *
  * <p>Sizes are exact: each request is encoded once, at submit, with
- * {@link WireCodec#encodeBundleElement}; a body is {@link WireCodec#bundleOverheadBytes} plus
- * its elements plus one comma between each, as {@link WireCodec#joinBundle} builds it.
+ * {@link RequestCodec#encodeBundleElement}; a body is {@link MessageSizes#requestBundleOverheadBytes} plus
+ * its elements plus one comma between each, as {@link RequestCodec#joinBundle} builds it.
  *
  * <p>A send that fails after the SDK's own retries fails the futures of that bundle's
  * requests with {@link AwsCallFailedException}; later bundles are still sent.
@@ -85,7 +86,7 @@ final class BundleSender implements AutoCloseable {
   }
 
   private final ClientSettings settings;
-  private final WireCodec codec;
+  private final RequestCodec codec;
   private final PendingReplies pending;
   private final int overheadBytes;
   private final Thread thread;
@@ -99,11 +100,11 @@ final class BundleSender implements AutoCloseable {
   /** Set by close; guarded by {@link #lock}. */
   private boolean closing;
 
-  BundleSender(ClientSettings settings, WireCodec codec, PendingReplies pending) {
+  BundleSender(ClientSettings settings, RequestCodec codec, PendingReplies pending) {
     this.settings = settings;
     this.codec = codec;
     this.pending = pending;
-    this.overheadBytes = codec.bundleOverheadBytes(settings.replyQueueUrl());
+    this.overheadBytes = MessageSizes.requestBundleOverheadBytes(settings.replyQueueUrl());
     this.thread = Thread.ofPlatform().daemon().name("sqlq-sender").unstarted(this::run);
   }
 
@@ -120,7 +121,7 @@ final class BundleSender implements AutoCloseable {
    */
   Encoded encode(Request request) {
     String element = codec.encodeBundleElement(request, settings.replyQueueUrl());
-    int bytes = WireCodec.utf8Length(element);
+    int bytes = MessageSizes.utf8Length(element);
     if (overheadBytes + bytes > settings.maxBundleBytes()) {
       throw new RequestTooLargeException(request.id(), request.db(), overheadBytes + bytes, settings.maxBundleBytes());
     }

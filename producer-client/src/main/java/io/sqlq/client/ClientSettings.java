@@ -9,17 +9,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The validated settings of one {@link SqlqClient}; see {@link SqlqClient.Builder} for each
  * value's meaning, unit and default.
  *
- * @param database the default database, or null when none was set
+ * @param defaultDatabase the default database, or null when none was set
  */
 record ClientSettings(
     SqsClient sqs,
     String requestQueueUrl,
     String replyQueueUrl,
-    String database,
+    String defaultDatabase,
     Duration linger,
     int maxBundleRequests,
     int maxBundleBytes,
     int maxInFlight,
+    Duration maxBlock,
     Duration requestTimeout,
     Duration replyWaitTime,
     Supplier<String> idSupplier,

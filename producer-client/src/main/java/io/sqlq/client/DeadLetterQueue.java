@@ -4,7 +4,7 @@ import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.MessageContext;
 import io.sqlq.core.protocol.Request;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.RequestCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,7 +64,7 @@ public final class DeadLetterQueue {
   private final SqsClient sqs;
   private final String deadLetterQueueUrl;
   private final String requestQueueUrl;
-  private final WireCodec codec = new WireCodec();
+  private final RequestCodec codec = new RequestCodec();
 
   /**
    * @param deadLetterQueueUrl the FIFO dead-letter queue

@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * cannot filter a queue by receiver, so two clients reading one reply queue would take each
  * other's replies. Created under the stack's reply prefix (so the consumer's permission to
  * send to {@code <prefix>*} covers it), tagged with its owner and creation time, and deleted on
- * {@link #close()}. Use it with the client in one try-with-resources, the queue first, so the
- * client has stopped reading before the queue goes.
+ * {@link #close()}. {@link SqlqClient.Builder#ownReplyQueue()} makes and deletes one for a
+ * client; used directly, open it before the client and close it after, so the client has
+ * stopped reading before the queue goes.
  */
 public final class OwnReplyQueue implements AutoCloseable {
   /** Tag naming the process that created the queue ({@code pid@host}). */

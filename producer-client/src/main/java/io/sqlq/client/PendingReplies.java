@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The requests that await a reply: request id to future, with the in-flight bound and the
- * request timeout. Thread-safe: submitters register, the sender fails, the reply listener
+ * The requests that await a reply: request id to future, with the in-flight bound (and how
+ * long a submit waits for a slot) and the request timeout. Thread-safe: submitters register, the sender fails, the reply listener
  * completes, and a timer thread ({@code sqlq-timeouts}) expires, all at once.
  *
  * <p>Every way out of the map (reply, failure, timeout, close) removes the entry and frees its
@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 final class PendingReplies implements AutoCloseable {
   /**
-   * How often deadlines are checked: a timeout fires up to this late. 50 ms, the default
-   * linger, is far below any useful request timeout.
+   * How often deadlines are checked: a timeout fires up to this late, and a submit waiting for
+   * a slot reads the clock at least this often. 50 ms, the default linger, is far below any
+   * useful request timeout.
    */
   static final Duration CHECK_PERIOD = Duration.ofMillis(50);
 
@@ -40,6 +41,7 @@ final class PendingReplies implements AutoCloseable {
   private final ConcurrentHashMap<String, Entry> outstanding = new ConcurrentHashMap<>();
   private final Semaphore slots;
   private final int maxInFlight;
+  private final Duration maxBlock;
   private final Duration timeout;
   private final Clock clock;
   private final ScheduledExecutorService timer =
@@ -47,12 +49,15 @@ final class PendingReplies implements AutoCloseable {
 
   /**
    * @param maxInFlight how many requests may await a reply at once, at least 1
+   * @param maxBlock how long {@link #register} waits for a slot, at least 0, measured on
+   *     {@code clock}
    * @param timeout how long after {@link #register} a request fails with
    *     {@link SqlqTimeoutException}, measured on {@code clock}
    */
-  PendingReplies(int maxInFlight, Duration timeout, Clock clock) {
+  PendingReplies(int maxInFlight, Duration maxBlock, Duration timeout, Clock clock) {
     this.slots = new Semaphore(maxInFlight);
     this.maxInFlight = maxInFlight;
+    this.maxBlock = maxBlock;
     this.timeout = timeout;
     this.clock = clock;
     timer.scheduleWithFixedDelay(this::expire, CHECK_PERIOD.toMillis(), CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
@@ -64,17 +69,16 @@ final class PendingReplies implements AutoCloseable {
   }
 
   /**
-   * Takes an in-flight slot, blocking while all are taken, and returns the future that the
-   * reply to {@code requestId} will complete; its deadline starts now.
+   * Takes an in-flight slot, blocking up to {@code maxBlock} while all are taken, and returns
+   * the future that the reply to {@code requestId} will complete; its deadline starts now.
    *
+   * @throws InFlightLimitException when no slot freed within {@code maxBlock}
    * @throws InterruptedException when interrupted while all slots are taken (a free slot is
    *     taken even by an interrupted thread)
    * @throws IllegalStateException when {@code requestId} already awaits a reply
    */
   CompletableFuture<Reply> register(String requestId, String database) throws InterruptedException {
-    if (!slots.tryAcquire()) {
-      slots.acquire();
-    }
+    takeSlot(database);
     Entry entry = new Entry(database, new CompletableFuture<>(), clock.instant().plus(timeout));
     if (outstanding.putIfAbsent(requestId, entry) != null) {
       slots.release();
@@ -82,6 +86,27 @@ final class PendingReplies implements AutoCloseable {
           + "' already awaits a reply: the client's id supplier must return unique ids");
     }
     return entry.future();
+  }
+
+  /**
+   * Takes a slot, waiting up to {@code maxBlock} on the clock. Waits in steps of at most
+   * {@link #CHECK_PERIOD}, so that a clock that jumps (an injected test clock) is read again soon.
+   */
+  private void takeSlot(String database) throws InterruptedException {
+    if (slots.tryAcquire()) {
+      return;
+    }
+    Instant start = clock.instant();
+    Instant deadline = start.plus(maxBlock);
+    Instant now = start;
+    while (now.isBefore(deadline)) {
+      Duration left = Duration.between(now, deadline);
+      if (slots.tryAcquire((left.compareTo(CHECK_PERIOD) < 0 ? left : CHECK_PERIOD).toNanos(), TimeUnit.NANOSECONDS)) {
+        return;
+      }
+      now = clock.instant();
+    }
+    throw new InFlightLimitException(database, maxInFlight, Duration.between(start, now).toMillis());
   }
 
   /**

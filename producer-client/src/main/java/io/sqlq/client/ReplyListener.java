@@ -3,7 +3,7 @@ package io.sqlq.client;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.protocol.WireCodec;
+import io.sqlq.core.protocol.ReplyCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +42,12 @@ final class ReplyListener implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplyListener.class);
 
   private final ClientSettings settings;
-  private final WireCodec codec;
+  private final ReplyCodec codec;
   private final PendingReplies pending;
   private final Thread thread;
   private volatile boolean running = true;
 
-  ReplyListener(ClientSettings settings, WireCodec codec, PendingReplies pending) {
+  ReplyListener(ClientSettings settings, ReplyCodec codec, PendingReplies pending) {
     this.settings = settings;
     this.codec = codec;
     this.pending = pending;

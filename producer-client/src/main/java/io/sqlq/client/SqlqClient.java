@@ -1,18 +1,25 @@
 package io.sqlq.client;
 
 import io.sqlq.core.DatabaseName;
+import io.sqlq.core.Environment;
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.MessageLimits;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.protocol.WireCodec;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -23,8 +30,28 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * how"). One client is meant to be shared by every thread of an application; it is immutable
  * and thread-safe.
  *
- * <p><b>Lifecycle.</b> {@link #builder()}{@code ...build()} validates the settings and starts
- * three daemon threads: {@code sqlq-sender} (coalesces submits into bundles and sends them),
+ * <p><b>Example.</b> With the stack's variables set ({@link #fromEnvironment(Consumer)} lists
+ * them):
+ * <pre>{@code
+ * try (SqlqClient client = SqlqClient.fromEnvironment()) {
+ *   DatabaseClient shop = client.database("shop");
+ *   shop.submit("CREATE TABLE IF NOT EXISTS orders(id INTEGER PRIMARY KEY, item TEXT, qty INTEGER)").join();
+ *   Reply reply = shop.submit("INSERT INTO orders(item, qty) VALUES (?, ?)", "apple", 3).join();
+ *   if (reply.ok()) {
+ *     System.out.println("order " + reply.results().getFirst().lastInsertRowid());
+ *   } else {
+ *     System.out.println(reply.error().code() + ": " + reply.error().message());
+ *   }
+ * }
+ * }</pre>
+ * An SQL error is a normal reply ({@code reply.ok()} is false); {@code join()} throws a
+ * {@link java.util.concurrent.CompletionException} when the future failed, as
+ * {@link #submit(Statement)} lists. {@link #builder()} takes an {@link SqsClient} of the
+ * caller's and more settings.
+ *
+ * <p><b>Lifecycle.</b> {@link #builder()}{@code ...build()} validates the settings, creates the
+ * client's reply queue when {@link Builder#ownReplyQueue()} asks for one, and starts three
+ * daemon threads: {@code sqlq-sender} (coalesces submits into bundles and sends them),
  * {@code sqlq-reply-listener} (long-polls the reply queue) and {@code sqlq-timeouts} (fails
  * requests whose {@code requestTimeout} has passed). {@link #close()} then:
  * <ol>
@@ -33,15 +60,19 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *   <li>waits for the replies still outstanding, up to {@code requestTimeout}; requests
  *       time out as usual meanwhile;
  *   <li>stops the reply listener (after its current long poll, up to {@code replyWaitTime}
- *       plus 1 s) and fails whatever still awaits a reply with {@link ClientClosedException}.
+ *       plus 1 s) and fails whatever still awaits a reply with {@link ClientClosedException};
+ *   <li>deletes the reply queue it created, if any: only now, so that the listener never polls
+ *       a deleted queue.
  * </ol>
  * Close is idempotent. The threads are daemons, so a JVM may exit without close, but then
- * pending bundles are lost: close the client. The {@link SqsClient} belongs to the caller and
- * is not closed.
+ * pending bundles are lost and an own reply queue is left behind: close the client. An
+ * {@link SqsClient} given to the builder belongs to the caller and is not closed.
  *
  * <p><b>Reply queue.</b> SQS cannot filter a queue by receiver, so the reply queue must be this
  * client's own (DESIGN.md, "Reply queues"): another reader would take its replies, and its
- * requests would time out.
+ * requests would time out. Either the client creates and deletes one
+ * ({@link Builder#ownReplyQueue()}), or the caller names one it made for this client
+ * ({@link Builder#replyQueueUrl(String)}), such as one per instance of a fleet.
  *
  * <p><b>Threads of callbacks.</b> Futures are completed on the reply listener thread (a reply),
  * the sender thread (a failed send), the timeout thread (a timeout) or the caller's thread (a
@@ -57,49 +88,151 @@ public final class SqlqClient implements AutoCloseable {
   private final PendingReplies pending;
   private final BundleSender sender;
   private final ReplyListener listener;
+  /** The view of the default database, or null when the builder set none. */
+  private final DatabaseClient defaultDatabase;
+  /**
+   * What this client owns besides its threads, closed in this order after the reply listener
+   * stopped: the reply queue {@link Builder#ownReplyQueue()} created, then what the builder was
+   * told to close ({@link #fromEnvironment()}'s SqsClient and AwsClients).
+   */
+  private final List<Runnable> owned;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqlqClient(ClientSettings settings) {
-    WireCodec codec = new WireCodec();
+  private SqlqClient(ClientSettings settings, List<Runnable> owned) {
     this.settings = settings;
-    this.pending = new PendingReplies(settings.maxInFlight(), settings.requestTimeout(), settings.clock());
-    this.sender = new BundleSender(settings, codec, pending);
-    this.listener = new ReplyListener(settings, codec, pending);
+    this.owned = owned;
+    this.pending = new PendingReplies(settings.maxInFlight(), settings.maxBlock(), settings.requestTimeout(),
+        settings.clock());
+    this.sender = new BundleSender(settings, new RequestCodec(), pending);
+    this.listener = new ReplyListener(settings, new ReplyCodec(), pending);
+    this.defaultDatabase =
+        settings.defaultDatabase() == null ? null : new DatabaseClient(this, settings.defaultDatabase());
     sender.start();
     listener.start();
   }
 
   /**
+   * A client for the stack that the environment describes, with its own SqsClient and its own
+   * reply queue, both closed by {@link #close()}; {@link #fromEnvironment(Consumer)} with no
+   * changes. It has no default database: name one with {@link #database(String)}.
+   *
+   * @return the running client
+   * @throws io.sqlq.core.ConfigurationException naming every missing or invalid variable
+   * @throws AwsCallFailedException when its reply queue cannot be created
+   */
+  public static SqlqClient fromEnvironment() {
+    return fromEnvironment(settings -> { });
+  }
+
+  /**
+   * A client for the stack that the environment describes. Reads the variables with
+   * {@link SqlqConfig#fromEnvironment}, which requires all of {@code AWS_REGION} (or
+   * {@code AWS_DEFAULT_REGION}), {@code SQLQ_REQUEST_QUEUE_URL}, {@code SQLQ_REPLY_QUEUE_URL},
+   * {@code SQLQ_BUCKET}, {@code SQLQ_DEAD_LETTER_QUEUE_URL} and {@code SQLQ_LOCK_VPC_ID} (the
+   * client itself uses only the region and the two queue URLs), and takes
+   * {@code AWS_ENDPOINT_URL} for an emulator; credentials come from the AWS SDK's default chain
+   * ({@code AWS_ACCESS_KEY_ID}..., {@code AWS_PROFILE}), or dummy ones against an emulator.
+   * Builds its own {@link SqsClient} through {@link AwsClients} and sets
+   * {@link Builder#ownReplyQueue()} with the stack's default reply queue. {@link #close()}
+   * deletes the reply queue, then closes the SqsClient and the AwsClients.
+   *
+   * @param settings changes to the other settings, such as
+   *     {@code b -> b.defaultDatabase("shop").requestTimeout(Duration.ofSeconds(10))}; it must
+   *     not set {@code sqs} or a reply queue
+   * @return the running client
+   * @throws io.sqlq.core.ConfigurationException naming every missing or invalid variable
+   * @throws IllegalStateException when {@code settings} sets {@code sqs} or
+   *     {@code replyQueueUrl}, or a setting {@link Builder#build()} refuses
+   * @throws IllegalArgumentException when {@code settings} sets a bad value
+   * @throws AwsCallFailedException when the reply queue cannot be created
+   */
+  public static SqlqClient fromEnvironment(Consumer<Builder> settings) {
+    SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
+    AwsClients aws = new AwsClients(config);
+    SqsClient sqs;
+    try {
+      sqs = aws.newSqsClient();
+    } catch (RuntimeException e) {
+      aws.close();
+      throw e;
+    }
+    return forStack(config, sqs, List.of(sqs::close, aws::close), settings);
+  }
+
+  /**
+   * Builds a client on {@code sqs} for the queues of {@code config}, with its own reply queue,
+   * that runs {@code closers} in order when it closes, or at once when building fails.
+   */
+  static SqlqClient forStack(SqlqConfig config, SqsClient sqs, List<Runnable> closers, Consumer<Builder> settings) {
+    try {
+      Builder builder = builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
+          .defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
+      settings.accept(builder);
+      if (builder.sqs != sqs) {
+        throw new IllegalStateException("fromEnvironment makes, uses and closes its own SqsClient;"
+            + " to use another, build with SqlqClient.builder().sqs(...)");
+      }
+      closers.forEach(builder::closeOnClose);
+      return builder.build();
+    } catch (RuntimeException e) {
+      try {
+        closeAll(closers);
+      } catch (RuntimeException notClosed) {
+        e.addSuppressed(notClosed);
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Starts building a client.
    *
-   * @return a builder with every default; {@code sqs}, {@code requestQueueUrl} and
-   *     {@code replyQueueUrl} must be set
+   * @return a builder with every default; {@code sqs}, {@code requestQueueUrl} and a reply
+   *     queue must be set
    */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * Submits one statement with positional parameters to the default database.
+   * A view of this client bound to {@code database}, for submits to a database other than the
+   * default one: {@code client.database("shop").submit(sql, params...)}. Cheap: nothing to
+   * close, make one per use or keep it.
+   *
+   * @param database the database name, {@code [A-Za-z0-9_-]{1,64}}
+   * @return the view; its submits behave as this client's
+   * @throws io.sqlq.core.InvalidDatabaseNameException when {@code database} is not
+   *     {@code [A-Za-z0-9_-]{1,64}}
+   */
+  public DatabaseClient database(String database) {
+    return new DatabaseClient(this, DatabaseName.validate(database));
+  }
+
+  /**
+   * Submits one statement with positional parameters to the default database; shorthand for
+   * {@link #submit(Statement) submit(Statement.of(sql, params))}.
    *
    * @param sql exactly one SQL statement, {@code ?} placeholders
    * @param params the values of the placeholders: null, Boolean, Long, Integer, Short, Byte,
    *     Double, Float, String or byte[]
-   * @return a future as described in {@link #submit(String, Statement)}
-   * @throws IllegalStateException when the builder set no default database
+   * @return a future as described in {@link #submit(Statement)}
+   * @throws IllegalStateException when the builder set no default database; as
+   *     {@link #submit(Statement)} otherwise
    * @throws IllegalArgumentException when {@code sql} is blank or a parameter has an
-   *     unsupported type
+   *     unsupported type; as {@link #submit(Statement)} otherwise
    */
   public CompletableFuture<Reply> submit(String sql, Object... params) {
-    return submit(defaultDatabase(), Statement.of(sql, params));
+    return defaultDatabase().submit(sql, params);
   }
 
   /**
-   * Submits one statement to {@code database}.
+   * Submits one statement to the default database ({@link Builder#defaultDatabase(String)});
+   * for another database use {@link #database(String)}.
    *
-   * <p>Blocks while {@code maxInFlight} requests await replies. The future completes with the
-   * reply, whose status is OK or ERROR (an SQL error is a normal completion: inspect
-   * {@link Reply#ok()}), or exceptionally with:
+   * <p>While {@code maxInFlight} requests await replies, blocks the calling thread until one of
+   * them is answered, fails or times out, at most {@code maxBlock} (default 60,000 ms). The
+   * future completes with the reply, whose status is OK or ERROR (an SQL error is a normal
+   * completion: inspect {@link Reply#ok()}), or exceptionally with:
    * <ul>
    *   <li>{@link SqlqTimeoutException} when no reply arrived within {@code requestTimeout};
    *       the request may still have been applied: the consumer may have accepted it before
@@ -112,49 +245,54 @@ public final class SqlqClient implements AutoCloseable {
    *       in which case the request may still have been applied;
    *   <li>{@link ClientClosedException} at once after {@link #close()} began, or when close
    *       ended before the request was sent or answered;
+   *   <li>{@link InFlightLimitException} after {@code maxBlock} when no in-flight slot freed
+   *       meanwhile; nothing is sent, and a retry may succeed;
    *   <li>{@link SubmitInterruptedException} at once when the caller was interrupted while
    *       waiting for an in-flight slot (its interrupt status is set again).
    * </ul>
    *
-   * @param database the database name, {@code [A-Za-z0-9_-]{1,64}}
-   * @param statement the statement and its parameters
+   * @param statement the statement and its parameters (positional or named)
    * @return the future of the reply, as above
-   * @throws io.sqlq.core.InvalidDatabaseNameException when {@code database} is not
-   *     {@code [A-Za-z0-9_-]{1,64}}
+   * @throws IllegalStateException when the builder set no default database, or when the id
+   *     supplier returns an id that already awaits a reply
    * @throws IllegalArgumentException when the id supplier returns an id that is not 1 to 128
    *     ASCII letters, digits or punctuation (an SQS deduplication id)
-   * @throws IllegalStateException when the id supplier returns an id that already awaits a reply
    */
-  public CompletableFuture<Reply> submit(String database, Statement statement) {
-    return submitRequest(database, List.of(statement));
+  public CompletableFuture<Reply> submit(Statement statement) {
+    return defaultDatabase().submit(statement);
   }
 
   /**
    * Submits statements to the default database as one transaction: all take effect, in order,
-   * or none does (an ERROR reply names the failing statement).
+   * or none does (an ERROR reply names the failing statement, 0-based). For another database
+   * use {@link #database(String)}.
    *
    * @param statements at least one statement
-   * @return a future as described in {@link #submit(String, Statement)}
-   * @throws IllegalStateException when the builder set no default database
-   * @throws IllegalArgumentException when {@code statements} is empty
+   * @return a future as described in {@link #submit(Statement)}
+   * @throws IllegalStateException when the builder set no default database; as
+   *     {@link #submit(Statement)} otherwise
+   * @throws IllegalArgumentException when {@code statements} is empty; as
+   *     {@link #submit(Statement)} otherwise
    */
   public CompletableFuture<Reply> submitTransaction(List<Statement> statements) {
-    return submitTransaction(defaultDatabase(), statements);
+    return defaultDatabase().submitTransaction(statements);
   }
 
   /**
-   * Submits statements to {@code database} as one transaction, as
-   * {@link #submitTransaction(List)}; errors as {@link #submit(String, Statement)}.
-   *
-   * @param database the database name, {@code [A-Za-z0-9_-]{1,64}}
-   * @param statements at least one statement
-   * @return a future as described in {@link #submit(String, Statement)}
+   * The URL of the queue this client reads its replies from: {@link Builder#replyQueueUrl}, or
+   * the queue {@link Builder#ownReplyQueue()} created (gone after {@link #close()}).
    */
-  public CompletableFuture<Reply> submitTransaction(String database, List<Statement> statements) {
-    return submitRequest(database, statements);
+  public String replyQueueUrl() {
+    return settings.replyQueueUrl();
   }
 
-  /** Closes the client as the class documentation describes; returns at once when already closed. */
+  /**
+   * Closes the client as the class documentation describes; returns at once when already closed.
+   *
+   * @throws AwsCallFailedException when the reply queue {@link Builder#ownReplyQueue()} created
+   *     could not be deleted; everything else was still stopped and closed, and the queue is
+   *     left behind (its unread replies expire after one day)
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -164,10 +302,34 @@ public final class SqlqClient implements AutoCloseable {
     pending.awaitAll(settings.requestTimeout());
     listener.close();
     pending.close();
+    closeAll(owned);
   }
 
-  private CompletableFuture<Reply> submitRequest(String database, List<Statement> statements) {
-    Request request = new Request(nextRequestId(), DatabaseName.validate(database), statements,
+  /**
+   * Runs every closer in order, even after one failed, then throws the first failure with the
+   * later ones suppressed.
+   */
+  private static void closeAll(List<Runnable> closers) {
+    RuntimeException failure = null;
+    for (Runnable closer : closers) {
+      try {
+        closer.run();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Submits one request to {@code database} (already validated), as {@link #submit(Statement)} describes. */
+  CompletableFuture<Reply> submitRequest(String database, List<Statement> statements) {
+    Request request = new Request(nextRequestId(), database, statements,
         settings.replyQueueUrl());
     if (closed.get()) {
       return CompletableFuture.failedFuture(closedAtSubmit(request));
@@ -181,6 +343,8 @@ public final class SqlqClient implements AutoCloseable {
     CompletableFuture<Reply> future;
     try {
       future = pending.register(request.id(), database);
+    } catch (InFlightLimitException e) {
+      return CompletableFuture.failedFuture(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return CompletableFuture.failedFuture(new SubmitInterruptedException(database, pending.maxInFlight(), e));
@@ -200,12 +364,12 @@ public final class SqlqClient implements AutoCloseable {
     return id;
   }
 
-  private String defaultDatabase() {
-    if (settings.database() == null) {
-      throw new IllegalStateException("no default database: set SqlqClient.Builder.database(...) "
-          + "or name the database in submit(database, statement)");
+  private DatabaseClient defaultDatabase() {
+    if (defaultDatabase == null) {
+      throw new IllegalStateException("no default database: set SqlqClient.Builder.defaultDatabase(...) "
+          + "or name the database with client.database(name).submit(...)");
     }
-    return settings.database();
+    return defaultDatabase;
   }
 
   private static ClientClosedException closedAtSubmit(Request request) {
@@ -216,17 +380,24 @@ public final class SqlqClient implements AutoCloseable {
   /**
    * Settings of a {@link SqlqClient}. Each setter rejects a bad value at once with
    * {@link IllegalArgumentException} naming the value; {@link #build()} checks that the
-   * required ones were set.
+   * required ones were set. Required: {@link #sqs}, {@link #requestQueueUrl}, and a reply queue,
+   * either the caller's ({@link #replyQueueUrl}) or one the client creates and deletes
+   * ({@link #ownReplyQueue()} with {@link #defaultReplyQueueUrl}).
    */
   public static final class Builder {
     private SqsClient sqs;
     private String requestQueueUrl;
     private String replyQueueUrl;
-    private String database;
+    private String defaultReplyQueueUrl;
+    private boolean ownReplyQueue;
+    /** Closed by the client after its own reply queue; see {@link #closeOnClose}. */
+    private final List<Runnable> closeOnClose = new ArrayList<>();
+    private String defaultDatabase;
     private Duration linger = Duration.ofMillis(50);
     private int maxBundleRequests = 1_000;
     private int maxBundleBytes = MessageLimits.MAX_BODY_BYTES;
     private int maxInFlight = 10_000;
+    private Duration maxBlock = Duration.ofMillis(60_000);
     private Duration requestTimeout = Duration.ofSeconds(60);
     private Duration replyWaitTime = Duration.ofSeconds(20);
     private Supplier<String> idSupplier = () -> UUID.randomUUID().toString();
@@ -235,8 +406,9 @@ public final class SqlqClient implements AutoCloseable {
     private Builder() {}
 
     /**
-     * The SQS client for every call; required. The caller keeps ownership: {@link #close()}
-     * does not close it. Configure its retries there: a send fails only after them.
+     * The SQS client for every call; required. The caller keeps ownership: {@link SqlqClient#close()}
+     * does not close it, so close it after the client. Configure its retries there: a send fails
+     * only after them.
      */
     public Builder sqs(SqsClient sqs) {
       this.sqs = require(sqs, "sqs");
@@ -250,26 +422,63 @@ public final class SqlqClient implements AutoCloseable {
     }
 
     /**
-     * URL of this client's own reply queue, which no other client reads; required (a
-     * fire-and-forget mode without one may come later). It must be the stack's default reply
-     * queue or a queue beside it whose name is the default's name, {@code -} and a suffix (as
-     * {@link OwnReplyQueue} creates): the consumer refuses requests naming any other queue and
-     * answers them {@code SQLQ_REPLY_QUEUE_REFUSED} on the default reply queue
+     * URL of a reply queue that the caller made for this client, which no other client reads;
+     * this or {@link #ownReplyQueue()} is required (a fire-and-forget mode without one may come
+     * later). The caller keeps it: close does not delete it. It must be the stack's default reply
+     * queue or a queue beside it whose name is the default's name, {@code -} and a suffix: the
+     * consumer refuses requests naming any other queue and answers them
+     * {@code SQLQ_REPLY_QUEUE_REFUSED} on the default reply queue
      * ({@link io.sqlq.core.protocol.ReplyQueues}).
+     *
+     * @throws IllegalStateException when {@link #ownReplyQueue()} was set: a client reads one
+     *     reply queue
      */
     public Builder replyQueueUrl(String url) {
-      this.replyQueueUrl = requireUrl(url, "replyQueueUrl");
+      String checked = requireUrl(url, "replyQueueUrl");
+      if (ownReplyQueue) {
+        throw bothReplyQueues();
+      }
+      this.replyQueueUrl = checked;
       return this;
     }
 
     /**
-     * The database of {@code submit(sql, params...)} and {@code submitTransaction(statements)};
-     * default none, so those throw {@link IllegalStateException}.
+     * Makes {@link #build()} create a reply queue for this client alone and {@link SqlqClient#close()}
+     * delete it, after the reply listener stopped reading it: an {@link OwnReplyQueue} named
+     * after the stack's default reply queue ({@code <default name>-<12 hex>}, which the consumer
+     * accepts), tagged with its owner and creation time, keeping unread replies one day. Needs
+     * {@link #defaultReplyQueueUrl}. Costs a CreateQueue at build and a DeleteQueue at close.
+     *
+     * @throws IllegalStateException when {@link #replyQueueUrl} was set: a client reads one
+     *     reply queue
+     */
+    public Builder ownReplyQueue() {
+      if (replyQueueUrl != null) {
+        throw bothReplyQueues();
+      }
+      this.ownReplyQueue = true;
+      return this;
+    }
+
+    /**
+     * URL of the stack's default reply queue ({@code SQLQ_REPLY_QUEUE_URL}), after whose name
+     * {@link #ownReplyQueue()} names the queue it creates; needed by that setting and only by
+     * it (the client never reads the default reply queue).
+     */
+    public Builder defaultReplyQueueUrl(String url) {
+      this.defaultReplyQueueUrl = requireUrl(url, "defaultReplyQueueUrl");
+      return this;
+    }
+
+    /**
+     * The database of the client's own {@code submit} and {@code submitTransaction} methods;
+     * default none, so those throw {@link IllegalStateException} and every submit names its
+     * database with {@link SqlqClient#database(String)}.
      *
      * @throws io.sqlq.core.InvalidDatabaseNameException when not {@code [A-Za-z0-9_-]{1,64}}
      */
-    public Builder database(String database) {
-      this.database = DatabaseName.validate(database);
+    public Builder defaultDatabase(String database) {
+      this.defaultDatabase = DatabaseName.validate(database);
       return this;
     }
 
@@ -308,10 +517,33 @@ public final class SqlqClient implements AutoCloseable {
 
     /**
      * Most requests awaiting a reply at once, at least 1; default 10,000. A submit beyond it
-     * blocks until a reply, failure or timeout frees a slot.
+     * blocks until a reply, failure or timeout frees a slot, at most {@link #maxBlock}.
      */
     public Builder maxInFlight(int max) {
       this.maxInFlight = requireRange(max, 1, Integer.MAX_VALUE, "maxInFlight");
+      return this;
+    }
+
+    /**
+     * How long a submit waits for an in-flight slot while {@code maxInFlight} requests await
+     * replies, at least 0 (0: not at all); default 60,000 ms. After it, the submit returns a
+     * future failed with {@link InFlightLimitException} (Kafka's producer bounds its blocking
+     * sends alike with {@code max.block.ms}, also 60,000 ms by default). Measured on the
+     * client's clock, read at least every 50 ms.
+     *
+     * <p>Why 60,000 ms: it is the default {@code requestTimeout}. A slot frees when its request
+     * is answered, fails or times out, so every slot frees within about one
+     * {@code requestTimeout} (timeouts are checked every 50 ms); with the defaults a submit that
+     * gets none in that time is losing the freed slots to other submitting threads, and failing
+     * it says so where blocking without end would hide it. With a longer {@code requestTimeout},
+     * raise {@code maxBlock} to it if submits should rather wait for the slowest reply.
+     */
+    public Builder maxBlock(Duration maxBlock) {
+      require(maxBlock, "maxBlock");
+      if (maxBlock.isNegative()) {
+        throw new IllegalArgumentException("maxBlock must be at least 0, not " + maxBlock);
+      }
+      this.maxBlock = maxBlock;
       return this;
     }
 
@@ -359,25 +591,81 @@ public final class SqlqClient implements AutoCloseable {
     }
 
     /**
-     * Builds the client and starts its threads.
+     * Builds the client and starts its threads; with {@link #ownReplyQueue()}, creates its
+     * reply queue first (and deletes it again when the build fails after that).
      *
-     * @throws IllegalStateException when {@code sqs}, {@code requestQueueUrl} or
-     *     {@code replyQueueUrl} was not set, or {@code maxBundleBytes} cannot hold the bundle
-     *     envelope and a request
+     * @throws IllegalStateException when {@code sqs}, {@code requestQueueUrl} or a reply queue
+     *     was not set, {@code ownReplyQueue} was set without {@code defaultReplyQueueUrl} or
+     *     {@code defaultReplyQueueUrl} without {@code ownReplyQueue}, or {@code maxBundleBytes}
+     *     cannot hold the bundle envelope and a request
+     * @throws IllegalArgumentException when the default reply queue's name is too long to name
+     *     an own queue after it (above 67 characters)
+     * @throws AwsCallFailedException when the own reply queue cannot be created
      */
     public SqlqClient build() {
-      if (sqs == null || requestQueueUrl == null || replyQueueUrl == null) {
-        throw new IllegalStateException("sqs, requestQueueUrl and replyQueueUrl are required; missing:"
-            + (sqs == null ? " sqs" : "") + (requestQueueUrl == null ? " requestQueueUrl" : "")
-            + (replyQueueUrl == null ? " replyQueueUrl" : ""));
+      List<String> missing = new ArrayList<>();
+      if (sqs == null) {
+        missing.add("sqs");
       }
-      int envelope = new WireCodec().bundleOverheadBytes(replyQueueUrl);
-      if (maxBundleBytes <= envelope) {
-        throw new IllegalStateException("maxBundleBytes " + maxBundleBytes
-            + " leaves no room for a request beside the " + envelope + "-byte bundle envelope");
+      if (requestQueueUrl == null) {
+        missing.add("requestQueueUrl");
       }
-      return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replyQueueUrl, database, linger,
-          maxBundleRequests, maxBundleBytes, maxInFlight, requestTimeout, replyWaitTime, idSupplier, clock));
+      if (replyQueueUrl == null && !ownReplyQueue) {
+        missing.add("replyQueueUrl or ownReplyQueue()");
+      }
+      if (ownReplyQueue && defaultReplyQueueUrl == null) {
+        missing.add("defaultReplyQueueUrl (ownReplyQueue() names its queue after it)");
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("settings missing: " + String.join(", ", missing));
+      }
+      if (defaultReplyQueueUrl != null && !ownReplyQueue) {
+        throw new IllegalStateException("defaultReplyQueueUrl is read only by ownReplyQueue(), which is not set;"
+            + " the client never reads the default reply queue");
+      }
+      OwnReplyQueue own = ownReplyQueue
+          ? OwnReplyQueue.create(sqs, OwnReplyQueue.prefixOf(defaultReplyQueueUrl), clock) : null;
+      try {
+        String replies = own == null ? replyQueueUrl : own.url();
+        int envelope = MessageSizes.requestBundleOverheadBytes(replies);
+        if (maxBundleBytes <= envelope) {
+          throw new IllegalStateException("maxBundleBytes " + maxBundleBytes
+              + " leaves no room for a request beside the " + envelope + "-byte bundle envelope");
+        }
+        List<Runnable> owned = new ArrayList<>();
+        if (own != null) {
+          owned.add(own::close);
+        }
+        owned.addAll(closeOnClose);
+        return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replies, defaultDatabase, linger,
+            maxBundleRequests, maxBundleBytes, maxInFlight, maxBlock, requestTimeout, replyWaitTime, idSupplier,
+            clock),
+            List.copyOf(owned));
+      } catch (RuntimeException e) {
+        if (own != null) {
+          try {
+            own.close();
+          } catch (RuntimeException notDeleted) {
+            e.addSuppressed(notDeleted);
+          }
+        }
+        throw e;
+      }
+    }
+
+    /**
+     * Has the built client run {@code closer} when it closes, after deleting its own reply
+     * queue, in the order added; for resources the client's factory made
+     * ({@link SqlqClient#fromEnvironment()}).
+     */
+    Builder closeOnClose(Runnable closer) {
+      closeOnClose.add(closer);
+      return this;
+    }
+
+    private static IllegalStateException bothReplyQueues() {
+      return new IllegalStateException("replyQueueUrl(...) and ownReplyQueue() both set: a client reads one reply"
+          + " queue, either the caller's (replyQueueUrl) or one it creates and deletes (ownReplyQueue)");
     }
 
     private static <T> T require(T value, String name) {

@@ -2,10 +2,11 @@ package io.sqlq.client;
 
 import io.sqlq.core.protocol.MessageContext;
 import io.sqlq.core.protocol.Reply;
+import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,8 @@ final class FakeConsumer {
 
   private final FakeSqs sqs;
   private final String defaultReplyTo;
-  private final WireCodec codec = new WireCodec();
+  private final RequestCodec codec = new RequestCodec();
+  private final ReplyCodec replyCodec = new ReplyCodec();
   private final List<List<Request>> messages = new ArrayList<>();
   private final List<Answer> held = new ArrayList<>();
   private final Map<String, Long> versions = new HashMap<>();
@@ -116,6 +118,6 @@ final class FakeConsumer {
   private void send(List<Answer> answers) {
     answers.stream().collect(Collectors.groupingBy(Answer::replyTo, LinkedHashMap::new, Collectors.toList()))
         .forEach((replyTo, group) -> sqs.put(replyTo,
-            codec.joinReplies(group.stream().map(a -> codec.encodeReply(a.reply())).toList())));
+            replyCodec.joinReplies(group.stream().map(a -> replyCodec.encodeReply(a.reply())).toList())));
   }
 }

@@ -14,11 +14,16 @@ import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
+import software.amazon.awssdk.services.sqs.model.CreateQueueResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteQueueRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteQueueResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -27,8 +32,9 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * An in-memory SQS holding any number of queues by URL: SendMessage, long-polling
- * ReceiveMessage (no visibility timeout: a received message stays in flight until deleted) and
- * DeleteMessageBatch. A handler registered for a queue takes its messages instead of the queue,
+ * ReceiveMessage (no visibility timeout: a received message stays in flight until deleted),
+ * DeleteMessageBatch, and CreateQueue / DeleteQueue, which it records (a queue needs no
+ * creation to be used; a deleted one answers as missing). A handler registered for a queue takes its messages instead of the queue,
  * on the sender's thread; that is how a test plays the consumer. Thread-safe.
  */
 final class FakeSqs implements SqsClient {
@@ -42,6 +48,13 @@ final class FakeSqs implements SqsClient {
   private Predicate<SendMessageRequest> failSend = request -> false;
   private int receivesToFail;
   private final java.util.Set<String> missingQueues = new java.util.HashSet<>();
+  private final List<CreateQueueRequest> created = new ArrayList<>();
+  private final List<String> deletedQueues = new ArrayList<>();
+  /** ReceiveMessage calls under way, by queue URL. */
+  private final Map<String, Integer> receiving = new HashMap<>();
+  private int receivesOfDeletedQueues;
+  private boolean failDeleteQueue;
+  private boolean closed;
   private long nextId;
 
   /** Hands every message sent to {@code queueUrl} to {@code handler} instead of queueing it. */
@@ -62,6 +75,64 @@ final class FakeSqs implements SqsClient {
   /** Makes every ReceiveMessage on {@code queueUrl} fail as SQS does for a queue that does not exist. */
   void removeQueue(String queueUrl) {
     locked(() -> missingQueues.add(queueUrl));
+  }
+
+  /** Makes every DeleteQueue fail with HTTP 500. */
+  void failDeleteQueue() {
+    locked(() -> failDeleteQueue = true);
+  }
+
+  /** The CreateQueue calls so far, in order. */
+  List<CreateQueueRequest> createdQueues() {
+    lock.lock();
+    try {
+      return List.copyOf(created);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** URLs of the queues deleted so far, in order. */
+  List<String> deletedQueues() {
+    lock.lock();
+    try {
+      return List.copyOf(deletedQueues);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * ReceiveMessage calls that overlapped the deletion of their queue or came after it: each one
+   * a reader that was still polling when its queue was deleted.
+   */
+  int receivesOfDeletedQueues() {
+    lock.lock();
+    try {
+      return receivesOfDeletedQueues;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many ReceiveMessage calls on {@code queueUrl} are waiting for messages now. */
+  int receivingNow(String queueUrl) {
+    lock.lock();
+    try {
+      return receiving.getOrDefault(queueUrl, 0);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  boolean closed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The SendMessage calls to {@code queueUrl} accepted so far, in order. */
@@ -119,14 +190,24 @@ final class FakeSqs implements SqsClient {
         receivesToFail--;
         throw serverError("ReceiveMessage");
       }
+      if (deletedQueues.contains(request.queueUrl())) {
+        receivesOfDeletedQueues++;
+      }
       if (missingQueues.contains(request.queueUrl())) {
-        throw (SqsException) software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException.builder()
-            .statusCode(400).message("The specified queue does not exist.").build();
+        throw queueDoesNotExist();
       }
       ArrayDeque<Message> queue = visible.computeIfAbsent(request.queueUrl(), url -> new ArrayDeque<>());
       long nanos = Duration.ofSeconds(request.waitTimeSeconds()).toNanos();
-      while (queue.isEmpty() && nanos > 0) {
-        nanos = arrived.awaitNanos(nanos);
+      receiving.merge(request.queueUrl(), 1, Integer::sum);
+      try {
+        while (queue.isEmpty() && nanos > 0 && !missingQueues.contains(request.queueUrl())) {
+          nanos = arrived.awaitNanos(nanos);
+        }
+      } finally {
+        receiving.merge(request.queueUrl(), -1, Integer::sum);
+      }
+      if (missingQueues.contains(request.queueUrl())) {
+        throw queueDoesNotExist();
       }
       List<Message> out = new ArrayList<>();
       while (!queue.isEmpty() && out.size() < request.maxNumberOfMessages()) {
@@ -161,6 +242,39 @@ final class FakeSqs implements SqsClient {
     }
   }
 
+  /** Records the request and answers the URL {@code https://sqs.local/000000000000/<name>}. */
+  @Override
+  public CreateQueueResponse createQueue(CreateQueueRequest request) {
+    lock.lock();
+    try {
+      created.add(request);
+      return CreateQueueResponse.builder().queueUrl("https://sqs.local/000000000000/" + request.queueName()).build();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Deletes the queue: its receives fail from now on, one under way at once (counted in
+   * {@link #receivesOfDeletedQueues()}).
+   */
+  @Override
+  public DeleteQueueResponse deleteQueue(DeleteQueueRequest request) {
+    lock.lock();
+    try {
+      if (failDeleteQueue) {
+        throw serverError("DeleteQueue");
+      }
+      deletedQueues.add(request.queueUrl());
+      missingQueues.add(request.queueUrl());
+      receivesOfDeletedQueues += receiving.getOrDefault(request.queueUrl(), 0);
+      arrived.signalAll();
+      return DeleteQueueResponse.builder().build();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Puts a raw message on {@code queueUrl}, as another sender would, and returns its message id. */
   String put(String queueUrl, String body) {
     return sendMessage(SendMessageRequest.builder().queueUrl(queueUrl).messageBody(body).build()).messageId();
@@ -184,7 +298,9 @@ final class FakeSqs implements SqsClient {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    locked(() -> closed = true);
+  }
 
   private void locked(Runnable action) {
     lock.lock();
@@ -193,6 +309,11 @@ final class FakeSqs implements SqsClient {
     } finally {
       lock.unlock();
     }
+  }
+
+  private static SqsException queueDoesNotExist() {
+    return (SqsException) QueueDoesNotExistException.builder()
+        .statusCode(400).message("The specified queue does not exist.").build();
   }
 
   private static SqsException serverError(String operation) {

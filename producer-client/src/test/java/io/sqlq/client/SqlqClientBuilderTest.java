@@ -1,5 +1,6 @@
 package io.sqlq.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.InvalidDatabaseNameException;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each builder setting refuses a bad value at once, naming the value; build() checks the whole. */
 class SqlqClientBuilderTest {
+  static final String REQUESTS = "https://sqs.local/q.fifo";
+  static final String REPLIES = "https://sqs.local/r";
   final SqlqClient.Builder builder = SqlqClient.builder();
 
   @Test
@@ -30,6 +33,8 @@ class SqlqClientBuilderTest {
   void durationsOutsideTheirRangeAreRefusedWithTheValue() {
     assertThatThrownBy(() -> builder.linger(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger").hasMessageContaining("PT-0.001S");
+    assertThatThrownBy(() -> builder.maxBlock(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBlock").hasMessageContaining("PT-0.001S");
     assertThatThrownBy(() -> builder.requestTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestTimeout").hasMessageContaining("PT0S");
     assertThatThrownBy(() -> builder.replyWaitTime(Duration.ofSeconds(21)))
@@ -40,12 +45,13 @@ class SqlqClientBuilderTest {
 
   @Test
   void theLimitsOfReplyWaitTimeAreAccepted() {
-    builder.replyWaitTime(Duration.ZERO).replyWaitTime(Duration.ofSeconds(20)).linger(Duration.ZERO);
+    builder.replyWaitTime(Duration.ZERO).replyWaitTime(Duration.ofSeconds(20)).linger(Duration.ZERO)
+        .maxBlock(Duration.ZERO);
   }
 
   @Test
   void namesAndUrlsAreChecked() {
-    assertThatThrownBy(() -> builder.database("no spaces"))
+    assertThatThrownBy(() -> builder.defaultDatabase("no spaces"))
         .isInstanceOf(InvalidDatabaseNameException.class).hasMessageContaining("'no spaces'");
     assertThatThrownBy(() -> builder.requestQueueUrl(" "))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestQueueUrl");
@@ -56,7 +62,46 @@ class SqlqClientBuilderTest {
   @Test
   void buildNamesTheMissingRequiredSettings() {
     assertThatThrownBy(() -> builder.requestQueueUrl("https://sqs.local/q.fifo").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageEndingWith("missing: sqs replyQueueUrl");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageEndingWith("settings missing: sqs, replyQueueUrl or ownReplyQueue()");
+  }
+
+  @Test
+  void aReplyQueueUrlAndAnOwnReplyQueueAreRefusedTogetherInEitherOrderNamingBoth() {
+    assertThatThrownBy(() -> SqlqClient.builder().replyQueueUrl(REPLIES).ownReplyQueue())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("replyQueueUrl(...) and ownReplyQueue() both set");
+    assertThatThrownBy(() -> SqlqClient.builder().ownReplyQueue().replyQueueUrl(REPLIES))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("replyQueueUrl(...) and ownReplyQueue() both set");
+  }
+
+  @Test
+  void anOwnReplyQueueNeedsTheDefaultReplyQueueUrlAndNothingIsCreatedWithoutIt() {
+    FakeSqs sqs = new FakeSqs();
+
+    assertThatThrownBy(() -> builder.sqs(sqs).requestQueueUrl(REQUESTS).ownReplyQueue().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageEndingWith("settings missing: defaultReplyQueueUrl (ownReplyQueue() names its queue after it)");
+    assertThat(sqs.createdQueues()).isEmpty();
+  }
+
+  @Test
+  void aDefaultReplyQueueUrlWithoutOwnReplyQueueIsRefusedAsUnused() {
+    assertThatThrownBy(() -> builder.sqs(new FakeSqs()).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES)
+        .defaultReplyQueueUrl(REPLIES).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("defaultReplyQueueUrl is read only by ownReplyQueue()");
+  }
+
+  @Test
+  void aDefaultReplyQueueNameTooLongToNameAnOwnQueueAfterIsRefusedBeforeAnyCall() {
+    FakeSqs sqs = new FakeSqs();
+
+    assertThatThrownBy(() -> builder.sqs(sqs).requestQueueUrl(REQUESTS).ownReplyQueue()
+        .defaultReplyQueueUrl("https://sqs.local/000000000000/" + "r".repeat(68)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid queue name");
+    assertThat(sqs.createdQueues()).isEmpty();
   }
 
   @Test

@@ -3,12 +3,15 @@ package io.sqlq.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sqlq.core.InvalidDatabaseNameException;
+import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.StatementResult;
-import io.sqlq.core.protocol.WireCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +29,7 @@ import java.util.stream.IntStream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -40,16 +45,23 @@ class SqlqClientTest {
   /** Request timeout, and the longest a test waits for anything. */
   static final Duration WAIT = Duration.ofSeconds(2);
   static final String INSERT = "INSERT INTO t(a) VALUES (?)";
+  /** The maxBlock of the in-flight tests: below {@link #WAIT}, so no request times out meanwhile. */
+  static final Duration MAX_BLOCK = Duration.ofSeconds(1);
 
   final FakeSqs sqs = new FakeSqs();
   final FakeConsumer consumer = new FakeConsumer(sqs, REQUESTS, DEFAULT_REPLIES);
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final AtomicInteger ids = new AtomicInteger();
-  final WireCodec codec = new WireCodec();
+  final RequestCodec codec = new RequestCodec();
   SqlqClient client;
 
+  /** The test's settings with the caller's reply queue {@link #REPLIES}. */
   SqlqClient.Builder builder() {
-    return SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES).database("main")
+    return withoutReplyQueue().replyQueueUrl(REPLIES);
+  }
+
+  SqlqClient.Builder withoutReplyQueue() {
+    return SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).defaultDatabase("main")
         .linger(LINGER).requestTimeout(WAIT).replyWaitTime(Duration.ofSeconds(1))
         .idSupplier(() -> id(ids.incrementAndGet())).clock(clock);
   }
@@ -103,13 +115,37 @@ class SqlqClientTest {
     List<Statement> statements = List.of(Statement.of(INSERT, 1), Statement.named("UPDATE t SET a = :a", Map.of("a", 2)));
 
     CompletableFuture<Reply> toDefault = client.submitTransaction(statements);
-    CompletableFuture<Reply> toOther = client.submitTransaction("other", statements);
+    CompletableFuture<Reply> toOther = client.database("other").submitTransaction(statements);
     flush();
 
     assertThat(await(toDefault).results()).hasSize(2);
     assertThat(await(toOther).db()).isEqualTo("other");
     assertThat(consumer.messages().stream().flatMap(List::stream))
         .allSatisfy(r -> assertThat(r.statements()).hasSize(2));
+  }
+
+  @Test
+  void aStatementGoesToTheDefaultDatabaseAndADatabaseViewToItsOwn() throws Exception {
+    client = builder().build();
+
+    CompletableFuture<Reply> toDefault = client.submit(Statement.named("UPDATE t SET a = :a", Map.of("a", 1)));
+    DatabaseClient other = client.database("other");
+    CompletableFuture<Reply> toOther = other.submit(INSERT, 2);
+    flush();
+
+    assertThat(await(toDefault).db()).isEqualTo("main");
+    assertThat(await(toOther).db()).isEqualTo("other");
+    assertThat(other.name()).isEqualTo("other");
+    assertThat(consumer.requestIds("main")).containsExactly("r-0001");
+    assertThat(consumer.requestIds("other")).containsExactly("r-0002");
+  }
+
+  @Test
+  void aViewOfAnInvalidDatabaseNameIsRefusedAtOnce() {
+    client = builder().build();
+
+    assertThatThrownBy(() -> client.database("no spaces"))
+        .isInstanceOf(InvalidDatabaseNameException.class).hasMessageContaining("'no spaces'");
   }
 
   @Test
@@ -155,6 +191,116 @@ class SqlqClientTest {
     eventually(() -> sqs.deletedMessageIds().contains(junk), "the undecodable reply deleted");
   }
 
+  // ------------------------------------------------------------- own reply queue
+
+  @Test
+  void anOwnReplyQueueIsCreatedAfterTheDefaultOneUsedForRepliesAndDeletedOnlyAfterTheListenerStopped()
+      throws Exception {
+    client = withoutReplyQueue().defaultReplyQueueUrl(DEFAULT_REPLIES).ownReplyQueue().build();
+
+    CreateQueueRequest created = sqs.createdQueues().getFirst();
+    assertThat(sqs.createdQueues()).hasSize(1);
+    assertThat(created.queueName()).matches("sqlq-replies-[0-9a-f]{12}");
+    assertThat(created.tags()).containsKey(OwnReplyQueue.TAG_OWNER)
+        .containsEntry(OwnReplyQueue.TAG_CREATED_AT, Long.toString(clock.millis()));
+    String url = client.replyQueueUrl();
+    assertThat(url).isEqualTo("https://sqs.local/000000000000/" + created.queueName());
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+    flush();
+    assertThat(await(future).ok()).isTrue();
+    assertThat(consumer.messages().getFirst().getFirst().replyTo()).isEqualTo(url);
+    assertThat(sqs.deletedQueues()).isEmpty();
+    eventually(() -> sqs.receivingNow(url) == 1, "the listener is in its next long poll");
+
+    client.close();
+
+    assertThat(sqs.deletedQueues()).containsExactly(url);
+    assertThat(sqs.receivesOfDeletedQueues()).as("receives of the queue during or after its deletion").isZero();
+    assertThat(sqs.closed()).as("the caller's SqsClient stays open").isFalse();
+  }
+
+  @Test
+  void aBuildThatFailsAfterCreatingItsReplyQueueDeletesItAgain() {
+    assertThatThrownBy(() -> withoutReplyQueue().defaultReplyQueueUrl(DEFAULT_REPLIES).ownReplyQueue()
+        .maxBundleBytes(20).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxBundleBytes 20");
+
+    assertThat(sqs.createdQueues()).hasSize(1);
+    assertThat(sqs.deletedQueues()).containsExactly(
+        "https://sqs.local/000000000000/" + sqs.createdQueues().getFirst().queueName());
+  }
+
+  @Test
+  void closeReportsAReplyQueueItCouldNotDeleteAfterStoppingEverythingElse() {
+    sqs.failDeleteQueue();
+    consumer.mode(FakeConsumer.Mode.DROP);
+    client = withoutReplyQueue().defaultReplyQueueUrl(DEFAULT_REPLIES).ownReplyQueue().build();
+    CompletableFuture<Reply> unanswered = client.submit(INSERT, 1);
+
+    assertThatThrownBy(client::close)
+        .isInstanceOf(AwsCallFailedException.class).hasMessageContaining("DeleteQueue " + client.replyQueueUrl());
+
+    assertThat(failure(unanswered)).isInstanceOf(ClientClosedException.class);
+    assertThat(failure(client.submit(INSERT, 2))).isInstanceOf(ClientClosedException.class);
+  }
+
+  // ------------------------------------------------------------- a client for a stack (fromEnvironment)
+
+  static final SqlqConfig STACK = new SqlqConfig("us-east-1", null, "bucket", null, REQUESTS, DEFAULT_REPLIES,
+      "https://sqs.local/000000000000/sqlq-dead-letters.fifo", "vpc-1", null, null, null, null);
+
+  /** What fromEnvironment gives the client to close, recording when each was closed. */
+  List<Runnable> closers(List<String> events) {
+    return List.of(() -> events.add("sqs closed after deleting " + sqs.deletedQueues()),
+        () -> events.add("aws closed"));
+  }
+
+  SqlqClient.Builder testSettings(SqlqClient.Builder b) {
+    return b.defaultDatabase("main").linger(LINGER).requestTimeout(WAIT).replyWaitTime(Duration.ofSeconds(1))
+        .idSupplier(() -> id(ids.incrementAndGet())).clock(clock);
+  }
+
+  @Test
+  void aClientForAStackUsesItsQueuesAndClosesWhatItWasGivenAfterDeletingItsOwnReplyQueue() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    client = SqlqClient.forStack(STACK, sqs, closers(events), this::testSettings);
+
+    CompletableFuture<Reply> future = client.submit(INSERT, 1);
+    flush();
+
+    assertThat(await(future).ok()).isTrue();
+    assertThat(client.replyQueueUrl()).startsWith(DEFAULT_REPLIES + "-");
+    assertThat(consumer.messages().getFirst().getFirst().replyTo()).isEqualTo(client.replyQueueUrl());
+    assertThat(events).isEmpty();
+    client.close();
+    assertThat(events).containsExactly("sqs closed after deleting [" + client.replyQueueUrl() + "]", "aws closed");
+  }
+
+  @Test
+  void aClientForAStackRefusesAnotherSqsClientOrReplyQueueAndClosesWhatItWasGiven() {
+    List<String> events = new CopyOnWriteArrayList<>();
+
+    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, closers(events), b -> b.sqs(new FakeSqs())))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("its own SqsClient");
+    assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
+    events.clear();
+    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, closers(events), b -> b.replyQueueUrl(REPLIES)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("replyQueueUrl(...) and ownReplyQueue()");
+    assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
+    assertThat(sqs.createdQueues()).isEmpty();
+  }
+
+  @Test
+  void aClientForAStackStillClosesWhatItWasGivenWhenItsReplyQueueCannotBeDeleted() {
+    sqs.failDeleteQueue();
+    List<String> events = new CopyOnWriteArrayList<>();
+    client = SqlqClient.forStack(STACK, sqs, closers(events), this::testSettings);
+
+    assertThatThrownBy(client::close).isInstanceOf(AwsCallFailedException.class);
+
+    assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
+  }
+
   // ------------------------------------------------------------- bundling
 
   @Test
@@ -172,10 +318,10 @@ class SqlqClientTest {
     List<SendMessageRequest> sent = sqs.sent(REQUESTS);
     List<List<Request>> messages = consumer.messages();
     assertThat(sent).hasSizeBetween(500 / maxRequests, 20);
-    assertThat(sent).allSatisfy(m -> assertThat(WireCodec.utf8Length(m.messageBody())).isLessThanOrEqualTo(maxBytes));
+    assertThat(sent).allSatisfy(m -> assertThat(MessageSizes.utf8Length(m.messageBody())).isLessThanOrEqualTo(maxBytes));
     assertThat(messages).allSatisfy(m -> assertThat(m).hasSizeLessThanOrEqualTo(maxRequests));
     for (int i = 0; i + 1 < messages.size(); i++) {
-      int bytesWithNext = WireCodec.utf8Length(sent.get(i).messageBody()) + 1 + elementBytes(messages.get(i + 1).get(0));
+      int bytesWithNext = MessageSizes.utf8Length(sent.get(i).messageBody()) + 1 + elementBytes(messages.get(i + 1).get(0));
       assertThat(messages.get(i).size() == maxRequests || bytesWithNext > maxBytes)
           .as("message %d was sealed only because the next request did not fit", i).isTrue();
     }
@@ -197,7 +343,7 @@ class SqlqClientTest {
 
   @Test
   void aBundleOfExactlyMaxBundleBytesIsSentWhole() throws Exception {
-    int exact = codec.bundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
+    int exact = MessageSizes.requestBundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
     client = builder().maxBundleBytes(exact).build();
 
     List<CompletableFuture<Reply>> futures = submitInserts(4);
@@ -205,12 +351,12 @@ class SqlqClientTest {
 
     awaitAll(futures);
     assertThat(consumer.messages()).extracting(List::size).containsExactly(3, 1);
-    assertThat(WireCodec.utf8Length(sqs.sent(REQUESTS).get(0).messageBody())).isEqualTo(exact);
+    assertThat(MessageSizes.utf8Length(sqs.sent(REQUESTS).get(0).messageBody())).isEqualTo(exact);
   }
 
   @Test
   void aBundleOneByteOverMaxBundleBytesIsSplit() throws Exception {
-    int exact = codec.bundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
+    int exact = MessageSizes.requestBundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
     client = builder().maxBundleBytes(exact - 1).build();
 
     List<CompletableFuture<Reply>> futures = submitInserts(4);
@@ -222,7 +368,7 @@ class SqlqClientTest {
 
   @Test
   void aRequestThatAloneFillsMaxBundleBytesIsSent() throws Exception {
-    client = builder().maxBundleBytes(codec.bundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1))).build();
+    client = builder().maxBundleBytes(MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1))).build();
 
     CompletableFuture<Reply> future = client.submit(INSERT, 1);
     flush();
@@ -232,7 +378,7 @@ class SqlqClientTest {
 
   @Test
   void aRequestOneByteOverMaxBundleBytesFailsAtSubmitAndNothingIsSent() {
-    int bytes = codec.bundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1));
+    int bytes = MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1));
     client = builder().maxBundleBytes(bytes - 1).build();
 
     CompletableFuture<Reply> future = client.submit(INSERT, 1);
@@ -295,7 +441,7 @@ class SqlqClientTest {
 
     for (int i = 1; i <= 100; i++) {
       boolean toBeta = i % 3 == 0;
-      futures.add(client.submit(toBeta ? "beta" : "alpha", Statement.of(INSERT, i)));
+      futures.add(client.database(toBeta ? "beta" : "alpha").submit(INSERT, i));
       (toBeta ? beta : alpha).add(id(i));
     }
     flush();
@@ -312,7 +458,7 @@ class SqlqClientTest {
 
     List<CompletableFuture<Reply>> futures = new ArrayList<>();
     for (String db : List.of("alpha", "beta", "alpha", "beta", "alpha")) {
-      futures.add(client.submit(db, Statement.of(INSERT, 1)));
+      futures.add(client.database(db).submit(Statement.of(INSERT, 1)));
     }
     flush();
     awaitAll(futures);
@@ -371,17 +517,18 @@ class SqlqClientTest {
   }
 
   @Test
-  void aSubmitBeyondMaxInFlightWaitsForAReply() throws Exception {
+  void aSubmitBeyondMaxInFlightWaitsForAReplyThatComesWithinMaxBlock() throws Exception {
     consumer.mode(FakeConsumer.Mode.HOLD);
-    client = builder().maxInFlight(1).build();
+    client = builder().maxInFlight(1).maxBlock(MAX_BLOCK).build();
     CompletableFuture<Reply> first = client.submit(INSERT, 1);
     flush();
     sqs.awaitSent(REQUESTS, 1, WAIT);
 
     AtomicReference<CompletableFuture<Reply>> second = new AtomicReference<>();
     Thread submitter = Thread.ofPlatform().start(() -> second.set(client.submit(INSERT, 2)));
-    eventually(() -> submitter.getState() == Thread.State.WAITING, "the second submit blocks");
-    assertThat(second.get()).isNull();
+    eventually(() -> submitter.getState() == Thread.State.TIMED_WAITING, "the second submit blocks");
+    clock.advance(MAX_BLOCK.minusMillis(1));
+    stillBlocked(submitter, second);
     consumer.mode(FakeConsumer.Mode.REPLY);
     consumer.release();
 
@@ -389,6 +536,46 @@ class SqlqClientTest {
     submitter.join(WAIT);
     flush();
     assertThat(await(second.get()).ok()).isTrue();
+    assertThat(consumer.requestIds("main")).containsExactly("r-0001", "r-0002");
+  }
+
+  @Test
+  void aSubmitBeyondMaxInFlightFailsWithInFlightLimitExceptionWhenNoSlotFreesWithinMaxBlock() throws Exception {
+    consumer.mode(FakeConsumer.Mode.HOLD);
+    client = builder().maxInFlight(1).maxBlock(MAX_BLOCK).build();
+    CompletableFuture<Reply> first = client.submit(INSERT, 1);
+
+    AtomicReference<CompletableFuture<Reply>> second = new AtomicReference<>();
+    Thread submitter = Thread.ofPlatform().start(() -> second.set(client.submit(INSERT, 2)));
+    eventually(() -> submitter.getState() == Thread.State.TIMED_WAITING, "the second submit blocks");
+    clock.advance(MAX_BLOCK.minusMillis(1));
+    stillBlocked(submitter, second);
+    clock.advance(Duration.ofMillis(1));
+    submitter.join(WAIT);
+
+    assertThat(failure(second.get())).isInstanceOfSatisfying(InFlightLimitException.class, e -> {
+      assertThat(e.database()).isEqualTo("main");
+      assertThat(e.maxInFlight()).isEqualTo(1);
+      assertThat(e.waitedMs()).isEqualTo(MAX_BLOCK.toMillis());
+      assertThat(e.retryable()).isTrue();
+      assertThat(e).hasMessageContaining("nothing was sent");
+    });
+    consumer.release();
+    assertThat(await(first).ok()).as("the request holding the slot goes on").isTrue();
+    assertThat(consumer.requestIds("main")).containsExactly("r-0001");
+  }
+
+  @Test
+  void aMaxBlockOfZeroFailsASubmitBeyondMaxInFlightAtOnce() {
+    consumer.mode(FakeConsumer.Mode.HOLD);
+    client = builder().maxInFlight(1).maxBlock(Duration.ZERO).build();
+    client.submit(INSERT, 1);
+
+    CompletableFuture<Reply> second = client.submit(INSERT, 2);
+
+    assertThat(second).isCompletedExceptionally();
+    assertThat(failure(second)).isInstanceOfSatisfying(InFlightLimitException.class,
+        e -> assertThat(e.waitedMs()).isZero());
   }
 
   @Test
@@ -437,14 +624,18 @@ class SqlqClientTest {
   }
 
   @Test
-  void submitWithoutADefaultDatabaseIsRefused() {
+  void submitWithoutADefaultDatabaseIsRefused() throws Exception {
     client = SqlqClient.builder().sqs(sqs).requestQueueUrl(REQUESTS).replyQueueUrl(REPLIES)
         .replyWaitTime(Duration.ofSeconds(1)).build();
 
     assertThatThrownBy(() -> client.submit(INSERT, 1))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("no default database");
+    assertThatThrownBy(() -> client.submit(Statement.of(INSERT, 1)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no default database");
     assertThatThrownBy(() -> client.submitTransaction(List.of(Statement.of(INSERT, 1))))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("no default database");
+    assertThat(await(client.database("named").submit(INSERT, 1)).db()).as("a named database needs no default")
+        .isEqualTo("named");
   }
 
   @Test
@@ -471,7 +662,7 @@ class SqlqClientTest {
   }
 
   int elementBytes(Request request) {
-    return WireCodec.utf8Length(codec.encodeBundleElement(request, REPLIES));
+    return MessageSizes.utf8Length(codec.encodeBundleElement(request, REPLIES));
   }
 
   static Reply await(CompletableFuture<Reply> future) throws Exception {
@@ -487,6 +678,18 @@ class SqlqClientTest {
   static Throwable failure(CompletableFuture<Reply> future) {
     return assertThatThrownBy(() -> future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
         .isInstanceOf(ExecutionException.class).actual().getCause();
+  }
+
+  /**
+   * Checks that {@code submitter} still waits for a slot after the client's clock moved: gives it
+   * a few of the 50 ms steps in which it reads the clock again. Can only pass wrongly, by
+   * looking too early.
+   */
+  static void stillBlocked(Thread submitter, AtomicReference<CompletableFuture<Reply>> submitted)
+      throws InterruptedException {
+    TimeUnit.MILLISECONDS.sleep(5 * PendingReplies.CHECK_PERIOD.toMillis());
+    assertThat(submitted.get()).as("the submit has not returned").isNull();
+    assertThat(submitter.isAlive()).isTrue();
   }
 
   static void eventually(BooleanSupplier condition, String what) throws InterruptedException {

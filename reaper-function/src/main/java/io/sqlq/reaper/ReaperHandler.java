@@ -3,6 +3,7 @@ package io.sqlq.reaper;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.sqlq.core.Environment;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.LockReaper;
 import io.sqlq.core.lock.ReapReport;
@@ -35,7 +36,7 @@ public final class ReaperHandler implements RequestHandler<ScheduledEvent, Strin
    * @throws io.sqlq.core.ConfigurationException when a variable is missing or invalid
    */
   public ReaperHandler() {
-    this(reaper(ReaperConfig.fromEnvironment(System.getenv())));
+    this(reaper(ReaperConfig.fromEnvironment(Environment.system())));
   }
 
   /** A handler around {@code reaper}, for tests and other hosts. */
@@ -43,9 +44,10 @@ public final class ReaperHandler implements RequestHandler<ScheduledEvent, Strin
     this.reaper = reaper;
   }
 
+  /** The EC2 client lives as long as the execution environment, so it is never closed. */
   private static LockReaper reaper(ReaperConfig config) {
     AwsClients clients = new AwsClients(config.region(), config.endpoint());
-    return new LockReaper(clients.ec2(), config.lockVpcId(), config.grace(), Clock.systemUTC());
+    return new LockReaper(clients.newEc2Client(), config.lockVpcId(), config.grace(), Clock.systemUTC());
   }
 
   /**

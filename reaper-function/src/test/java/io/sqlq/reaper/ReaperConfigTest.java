@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.ConfigurationException;
+import io.sqlq.core.Environment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -12,15 +13,17 @@ import org.junit.jupiter.api.Test;
 class ReaperConfigTest {
   @Test
   void aCompleteEnvironment_isReadWithTheDefaultGraceOf30Seconds() {
-    ReaperConfig config = ReaperConfig.fromEnvironment(Map.of("AWS_REGION", "eu-west-1", "SQLQ_LOCK_VPC_ID", "vpc-1"));
+    ReaperConfig config = ReaperConfig.fromEnvironment(
+        new Environment(Map.of("AWS_REGION", "eu-west-1", "SQLQ_LOCK_VPC_ID", "vpc-1")));
 
     assertThat(config).isEqualTo(new ReaperConfig("eu-west-1", null, "vpc-1", Duration.ofSeconds(30)));
   }
 
   @Test
   void endpointAndGrace_areReadWhenSet() {
-    ReaperConfig config = ReaperConfig.fromEnvironment(Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1",
-        "AWS_ENDPOINT_URL", "http://127.0.0.1:5000", "SQLQ_REAPER_GRACE_MS", "0"));
+    ReaperConfig config = ReaperConfig.fromEnvironment(new Environment(Map.of("AWS_REGION", "us-east-1",
+        "SQLQ_LOCK_VPC_ID", "vpc-1",
+        "AWS_ENDPOINT_URL", "http://127.0.0.1:5000", "SQLQ_REAPER_GRACE_MS", "0")));
 
     assertThat(config.endpoint()).isEqualTo(URI.create("http://127.0.0.1:5000"));
     assertThat(config.grace()).isZero();
@@ -28,16 +31,30 @@ class ReaperConfigTest {
 
   @Test
   void missingVariables_areAllNamed() {
-    assertThatThrownBy(() -> ReaperConfig.fromEnvironment(Map.of()))
+    assertThatThrownBy(() -> ReaperConfig.fromEnvironment(new Environment(Map.of())))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("AWS_REGION, SQLQ_LOCK_VPC_ID");
   }
 
   @Test
   void aNegativeOrNonNumericGrace_isRefusedWithItsValue() {
     for (String bad : new String[] {"-1", "30s"}) {
-      assertThatThrownBy(() -> ReaperConfig.fromEnvironment(
-          Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_REAPER_GRACE_MS", bad)))
+      assertThatThrownBy(() -> ReaperConfig.fromEnvironment(new Environment(
+          Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_REAPER_GRACE_MS", bad))))
           .isInstanceOf(ConfigurationException.class).hasMessageContaining("'" + bad + "'");
     }
+  }
+
+  @Test
+  void aBadEndpoint_isAConfigurationErrorNamingTheVariable() {
+    assertThatThrownBy(() -> ReaperConfig.fromEnvironment(new Environment(
+        Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "AWS_ENDPOINT_URL", "http://bad host"))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("AWS_ENDPOINT_URL must be an http or https URL, not 'http://bad host'");
+  }
+
+  @Test
+  void theRegion_fallsBackToAwsDefaultRegionAsForEveryConfiguration() {
+    assertThat(ReaperConfig.fromEnvironment(new Environment(
+        Map.of("AWS_DEFAULT_REGION", "eu-north-1", "SQLQ_LOCK_VPC_ID", "vpc-1"))).region()).isEqualTo("eu-north-1");
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.sqlq.core.aws.AwsClients;
-import io.sqlq.core.local.MotoServer;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.LockReaper;
 import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.local.MotoServer;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +26,7 @@ class ReaperHandlerMotoTest {
   static void start() {
     moto = MotoServer.start();
     clients = new AwsClients(AwsClients.EMULATOR_REGION, moto.endpoint());
-    ec2 = clients.ec2();
+    ec2 = clients.newEc2Client();
   }
 
   @AfterAll

@@ -5,7 +5,10 @@ import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -17,11 +20,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds the SDK clients for a {@link SqlqConfig}: the URL-connection HTTP client set
- * explicitly (with two HTTP clients on the classpath the SDK would pick one silently), the
- * region set explicitly, and against an emulator ({@code endpoint} set) path-style S3 and
- * dummy credentials unless real ones are in the environment. Each call builds a new client;
- * callers build once and share.
+ * A factory of SDK clients for one region and endpoint: the URL-connection HTTP client set
+ * explicitly (with two HTTP clients on the classpath the SDK would pick one silently), the region
+ * set explicitly, and against an emulator ({@code endpoint} set) path-style S3 and, when no
+ * credentials are found in the environment or the profile file, dummy ones (an emulator accepts
+ * any). Each {@code new...Client} call builds a new client that the caller owns and closes;
+ * build once and share. Closing this factory closes the HTTP client all of them use, so close it
+ * after them.
  */
 public final class AwsClients implements AutoCloseable {
   /** The region used against a local emulator when none is configured: us-east-1. */
@@ -30,14 +35,16 @@ public final class AwsClients implements AutoCloseable {
   private final SdkHttpClient http;
   private final Region region;
   private final URI endpoint;
+  private final AwsCredentialsProvider credentials;
 
-  /** Clients for the region and endpoint of {@code config}. */
+  /** A factory for the region and endpoint of {@code config}. */
   public AwsClients(SqlqConfig config) {
     this(config.region(), config.endpoint());
   }
 
   /**
-   * Shares one HTTP client (connection pool) across the clients it builds; close it last.
+   * Shares one HTTP client (connection pool: 2,000 ms to connect, 30,000 ms per read) across the
+   * clients it builds.
    *
    * @param region the AWS region id, such as {@code eu-west-1}
    * @param endpoint an emulator's endpoint, or null for AWS itself
@@ -49,56 +56,45 @@ public final class AwsClients implements AutoCloseable {
         .connectionTimeout(Duration.ofSeconds(2))
         .socketTimeout(Duration.ofSeconds(30))
         .build();
+    this.credentials = endpoint == null ? DefaultCredentialsProvider.builder().build()
+        : AwsCredentialsProviderChain.builder().credentialsProviders(
+            EnvironmentVariableCredentialsProvider.create(),
+            ProfileCredentialsProvider.create(),
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
   }
 
-  public S3Client s3() {
-    var builder = S3Client.builder().httpClient(http).region(region)
-        .credentialsProvider(credentials());
+  /** A new S3 client (path-style against an emulator); the caller closes it. */
+  public S3Client newS3Client() {
+    var builder = S3Client.builder();
     if (endpoint != null) {
-      builder.endpointOverride(endpoint).forcePathStyle(true);
+      builder.forcePathStyle(true);
     }
-    return builder.build();
+    return newClient(builder);
   }
 
-  public SqsClient sqs() {
-    var builder = SqsClient.builder().httpClient(http).region(region)
-        .credentialsProvider(credentials());
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
-    return builder.build();
+  /** A new SQS client; the caller closes it. */
+  public SqsClient newSqsClient() {
+    return newClient(SqsClient.builder());
   }
 
-  public Ec2Client ec2() {
-    var builder = Ec2Client.builder().httpClient(http).region(region)
-        .credentialsProvider(credentials());
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    }
-    return builder.build();
+  /** A new EC2 client; the caller closes it. */
+  public Ec2Client newEc2Client() {
+    return newClient(Ec2Client.builder());
   }
 
   /**
-   * Builds a client of another service the same way as the three above (HTTP client, region,
-   * credentials, endpoint), so a module that needs one more service (the CLI's CloudFormation)
-   * brings its SDK artifact itself instead of adding it to every user of core.
+   * Builds a client of any service the same way (HTTP client, region, credentials, endpoint), so
+   * a module that needs one more service (the CLI's CloudFormation) brings its SDK artifact
+   * itself instead of adding it to every user of core. The caller closes it.
    *
    * @param builder a fresh builder, such as {@code CloudFormationClient.builder()}
    */
-  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
-    builder.httpClient(http).region(region).credentialsProvider(credentials());
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C newClient(B builder) {
+    builder.httpClient(http).region(region).credentialsProvider(credentials);
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
     return builder.build();
-  }
-
-  private AwsCredentialsProvider credentials() {
-    boolean haveKeys = System.getenv("AWS_ACCESS_KEY_ID") != null || System.getenv("AWS_PROFILE") != null;
-    if (endpoint != null && !haveKeys) {
-      return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-    }
-    return DefaultCredentialsProvider.builder().build();
   }
 
   @Override

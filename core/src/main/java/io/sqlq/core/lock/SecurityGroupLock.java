@@ -1,9 +1,9 @@
 package io.sqlq.core.lock;
 
-import io.sqlq.core.DatabaseName;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.sqlq.core.DatabaseName;
 import io.sqlq.core.aws.AwsCallFailedException;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,7 +121,7 @@ public final class SecurityGroupLock implements DatabaseLock {
    * {@inheritDoc}
    *
    * <p>Each attempt is one CreateSecurityGroup call; the lease's {@code lockId} is the new group
-   * id. Backoff between attempts: 25 ms doubling to at most 1,000 ms, randomized ±80 %.
+   * id. Backoff between attempts: {@link LockWait} (full jitter from 25 ms, doubling, at most 1,000 ms).
    *
    * @throws io.sqlq.core.InvalidDatabaseNameException when {@code db} is not a database name
    */

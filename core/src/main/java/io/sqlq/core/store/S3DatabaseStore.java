@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The {@link DatabaseStore} on Amazon S3: one object per database, read with a conditional GET
- * and replaced only by a conditional PUT (DESIGN.md, "Consumer: one batch", steps 2 and 4). The
+ * and replaced only by a conditional PUT (DESIGN.md, "Consumer: one batch", steps 3 and 5). The
  * only class that sees {@link S3Client}; it converts every SDK exception into a
  * {@link io.sqlq.core.SqlqException}.
  *

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class DecoderLimitsTest {
   private static final MessageContext CONTEXT =
       new MessageContext("m", "main", null, "http://localhost/000000000000/sqlq-replies");
-  private final WireCodec codec = new WireCodec();
+  private final RequestCodec codec = new RequestCodec();
 
   @Test
   void aBodyOfExactlyOneSqsMessageDecodes() {
