@@ -10,6 +10,7 @@ import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.sqlite.HardenedSqlite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
