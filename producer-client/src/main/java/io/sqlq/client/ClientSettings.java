@@ -1,5 +1,6 @@
 package io.sqlq.client;
 
+import io.sqlq.core.store.DatabaseStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * value's meaning, unit and default.
  *
  * @param defaultDatabase the default database, or null when none was set
+ * @param store where queries fetch snapshots from, or null when the client only submits
  */
 record ClientSettings(
     SqsClient sqs,
@@ -24,4 +26,8 @@ record ClientSettings(
     Duration requestTimeout,
     Duration replyWaitTime,
     Supplier<String> idSupplier,
-    Clock clock) {}
+    Clock clock,
+    DatabaseStore store,
+    long snapshotMaxBytes,
+    Duration snapshotMaxAge,
+    Duration queryTimeout) {}

@@ -12,6 +12,9 @@ import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.store.DatabaseStore;
+import io.sqlq.core.store.S3DatabaseStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -88,6 +92,10 @@ public final class SqlqClient implements AutoCloseable {
   private final PendingReplies pending;
   private final BundleSender sender;
   private final ReplyListener listener;
+  private final SeenVersions seen = new SeenVersions();
+  /** The snapshots queries read, or null when the builder set no store. */
+  private final SnapshotCache snapshots;
+  private final SnapshotReader reader;
   /** The view of the default database, or null when the builder set none. */
   private final DatabaseClient defaultDatabase;
   /**
@@ -104,7 +112,11 @@ public final class SqlqClient implements AutoCloseable {
     this.pending = new PendingReplies(settings.maxInFlight(), settings.maxBlock(), settings.requestTimeout(),
         settings.clock());
     this.sender = new BundleSender(settings, new RequestCodec(), pending);
-    this.listener = new ReplyListener(settings, new ReplyCodec(), pending);
+    this.listener = new ReplyListener(settings, new ReplyCodec(), pending, seen);
+    this.snapshots = settings.store() == null ? null : new SnapshotCache(settings.store(),
+        Path.of(System.getProperty("java.io.tmpdir"), "sqlq-snapshots-" + UUID.randomUUID()),
+        settings.snapshotMaxBytes(), settings.snapshotMaxAge(), settings.clock());
+    this.reader = new SnapshotReader(settings.queryTimeout());
     this.defaultDatabase =
         settings.defaultDatabase() == null ? null : new DatabaseClient(this, settings.defaultDatabase());
     sender.start();
@@ -132,13 +144,15 @@ public final class SqlqClient implements AutoCloseable {
    * client itself uses only the region and the two queue URLs), and takes
    * {@code AWS_ENDPOINT_URL} for an emulator; credentials come from the AWS SDK's default chain
    * ({@code AWS_ACCESS_KEY_ID}..., {@code AWS_PROFILE}), or dummy ones against an emulator.
-   * Builds its own {@link SqsClient} through {@link AwsClients} and sets
-   * {@link Builder#ownReplyQueue()} with the stack's default reply queue. {@link #close()}
-   * deletes the reply queue, then closes the SqsClient and the AwsClients.
+   * Builds its own {@link SqsClient} and {@link S3Client} through {@link AwsClients}, sets
+   * {@link Builder#ownReplyQueue()} with the stack's default reply queue and
+   * {@link Builder#store} with the stack's bucket ({@code SQLQ_BUCKET}, {@code SQLQ_PREFIX}) for
+   * queries. {@link #close()} deletes the reply queue, then closes the clients and the
+   * AwsClients.
    *
    * @param settings changes to the other settings, such as
    *     {@code b -> b.defaultDatabase("shop").requestTimeout(Duration.ofSeconds(10))}; it must
-   *     not set {@code sqs} or a reply queue
+   *     not set {@code sqs}, {@code store} or a reply queue
    * @return the running client
    * @throws io.sqlq.core.ConfigurationException naming every missing or invalid variable
    * @throws IllegalStateException when {@code settings} sets {@code sqs} or
@@ -149,28 +163,37 @@ public final class SqlqClient implements AutoCloseable {
   public static SqlqClient fromEnvironment(Consumer<Builder> settings) {
     SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
     AwsClients aws = new AwsClients(config);
-    SqsClient sqs;
+    List<Runnable> closers = new ArrayList<>(List.of(aws::close));
     try {
-      sqs = aws.newSqsClient();
+      SqsClient sqs = aws.newSqsClient();
+      closers.addFirst(sqs::close);
+      S3Client s3 = aws.newS3Client();
+      closers.addFirst(s3::close);
+      return forStack(config, sqs, new S3DatabaseStore(s3, config), List.copyOf(closers), settings);
     } catch (RuntimeException e) {
-      aws.close();
+      try {
+        closeAll(closers);
+      } catch (RuntimeException notClosed) {
+        e.addSuppressed(notClosed);
+      }
       throw e;
     }
-    return forStack(config, sqs, List.of(sqs::close, aws::close), settings);
   }
 
   /**
    * Builds a client on {@code sqs} for the queues of {@code config}, with its own reply queue,
-   * that runs {@code closers} in order when it closes, or at once when building fails.
+   * reading snapshots from {@code store}, that runs {@code closers} in order when it closes, or
+   * at once when building fails.
    */
-  static SqlqClient forStack(SqlqConfig config, SqsClient sqs, List<Runnable> closers, Consumer<Builder> settings) {
+  static SqlqClient forStack(SqlqConfig config, SqsClient sqs, DatabaseStore store, List<Runnable> closers,
+      Consumer<Builder> settings) {
     try {
-      Builder builder = builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
+      Builder builder = builder().sqs(sqs).store(store).requestQueueUrl(config.requestQueueUrl())
           .defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
       settings.accept(builder);
-      if (builder.sqs != sqs) {
-        throw new IllegalStateException("fromEnvironment makes, uses and closes its own SqsClient;"
-            + " to use another, build with SqlqClient.builder().sqs(...)");
+      if (builder.sqs != sqs || builder.store != store) {
+        throw new IllegalStateException("fromEnvironment makes, uses and closes its own SqsClient and store;"
+            + " to use others, build with SqlqClient.builder().sqs(...).store(...)");
       }
       closers.forEach(builder::closeOnClose);
       return builder.build();
@@ -279,6 +302,36 @@ public final class SqlqClient implements AutoCloseable {
   }
 
   /**
+   * Runs a read-only query on a snapshot of the default database, without the queue; for another
+   * database use {@link #database(String)}.
+   *
+   * @return the rows, as {@link DatabaseClient#query(Consistency, Statement)} describes
+   * @throws IllegalStateException when the builder set no default database; as
+   *     {@link DatabaseClient#query(Consistency, Statement)} otherwise
+   */
+  public QueryResult query(Consistency consistency, String sql, Object... params) {
+    return defaultDatabase().query(consistency, sql, params);
+  }
+
+  /** Runs {@code statement} on a snapshot of {@code database}, as {@link DatabaseClient#query(Consistency, Statement)} describes. */
+  QueryResult queryDatabase(String database, Consistency consistency, Statement statement) {
+    if (closed.get()) {
+      throw new ClientClosedException("client is closed; query on database '" + database + "' not run");
+    }
+    if (snapshots == null) {
+      throw new IllegalStateException("queries read snapshots from a store: set SqlqClient.Builder.store(...)"
+          + " (fromEnvironment() does)");
+    }
+    return snapshots.read(database, consistency, settings.requestTimeout(),
+        (file, version, age) -> reader.query(database, file, version, age, statement));
+  }
+
+  /** The highest {@code dbVersion} of this client's replies from {@code database}, 0 when none. */
+  long seenVersion(String database) {
+    return seen.of(database);
+  }
+
+  /**
    * The URL of the queue this client reads its replies from: {@link Builder#replyQueueUrl}, or
    * the queue {@link Builder#ownReplyQueue()} created (gone after {@link #close()}).
    */
@@ -302,6 +355,9 @@ public final class SqlqClient implements AutoCloseable {
     pending.awaitAll(settings.requestTimeout());
     listener.close();
     pending.close();
+    if (snapshots != null) {
+      snapshots.close();
+    }
     closeAll(owned);
   }
 
@@ -402,6 +458,10 @@ public final class SqlqClient implements AutoCloseable {
     private Duration replyWaitTime = Duration.ofSeconds(20);
     private Supplier<String> idSupplier = () -> UUID.randomUUID().toString();
     private Clock clock = Clock.systemUTC();
+    private DatabaseStore store;
+    private long snapshotMaxBytes = 1L << 30;
+    private Duration snapshotMaxAge = Duration.ofSeconds(60);
+    private Duration queryTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -412,6 +472,58 @@ public final class SqlqClient implements AutoCloseable {
      */
     public Builder sqs(SqsClient sqs) {
       this.sqs = require(sqs, "sqs");
+      return this;
+    }
+
+    /**
+     * The store the databases are published to, from which queries fetch their snapshots
+     * ({@link io.sqlq.core.store.S3DatabaseStore} on the stack's bucket); default none, and then
+     * {@code query} throws {@link IllegalStateException}. The caller keeps ownership of the
+     * S3 client behind it.
+     */
+    public Builder store(DatabaseStore store) {
+      this.store = require(store, "store");
+      return this;
+    }
+
+    /**
+     * Most bytes the snapshots of queried databases take on local disk before the least
+     * recently read are deleted, at least 1; default 1 GiB (1,073,741,824). A database larger
+     * than this is still queried: the snapshot being read is never deleted.
+     */
+    public Builder snapshotMaxBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("snapshotMaxBytes must be at least 1, not " + max);
+      }
+      this.snapshotMaxBytes = max;
+      return this;
+    }
+
+    /**
+     * The oldest a snapshot may be when a query reads it, whatever its {@link Consistency},
+     * above 0; default 60 s. An older one is checked against the store first (a conditional GET
+     * that downloads nothing when the database did not change).
+     */
+    public Builder snapshotMaxAge(Duration maxAge) {
+      require(maxAge, "snapshotMaxAge");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("snapshotMaxAge must be above 0, not " + maxAge);
+      }
+      this.snapshotMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * How long one query's statement may run before SQLite interrupts it and the query fails
+     * with {@link QueryFailedException} {@code SQLQ_STATEMENT_TIMEOUT}, above 0; default
+     * 10,000 ms, the default of the consumer's {@code SQLQ_STATEMENT_TIMEOUT_MS}.
+     */
+    public Builder queryTimeout(Duration timeout) {
+      require(timeout, "queryTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("queryTimeout must be above 0, not " + timeout);
+      }
+      this.queryTimeout = timeout;
       return this;
     }
 
@@ -639,7 +751,7 @@ public final class SqlqClient implements AutoCloseable {
         owned.addAll(closeOnClose);
         return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replies, defaultDatabase, linger,
             maxBundleRequests, maxBundleBytes, maxInFlight, maxBlock, requestTimeout, replyWaitTime, idSupplier,
-            clock),
+            clock, store, snapshotMaxBytes, snapshotMaxAge, queryTimeout),
             List.copyOf(owned));
       } catch (RuntimeException e) {
         if (own != null) {

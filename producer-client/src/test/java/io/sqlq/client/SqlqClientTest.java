@@ -12,6 +12,7 @@ import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.StatementResult;
+import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -263,7 +264,7 @@ class SqlqClientTest {
   @Test
   void aClientForAStackUsesItsQueuesAndClosesWhatItWasGivenAfterDeletingItsOwnReplyQueue() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
-    client = SqlqClient.forStack(STACK, sqs, closers(events), this::testSettings);
+    client = SqlqClient.forStack(STACK, sqs, new InMemoryDatabaseStore(), closers(events), this::testSettings);
 
     CompletableFuture<Reply> future = client.submit(INSERT, 1);
     flush();
@@ -280,11 +281,11 @@ class SqlqClientTest {
   void aClientForAStackRefusesAnotherSqsClientOrReplyQueueAndClosesWhatItWasGiven() {
     List<String> events = new CopyOnWriteArrayList<>();
 
-    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, closers(events), b -> b.sqs(new FakeSqs())))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("its own SqsClient");
+    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, new InMemoryDatabaseStore(), closers(events), b -> b.sqs(new FakeSqs())))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("its own SqsClient and store");
     assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
     events.clear();
-    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, closers(events), b -> b.replyQueueUrl(REPLIES)))
+    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, new InMemoryDatabaseStore(), closers(events), b -> b.replyQueueUrl(REPLIES)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("replyQueueUrl(...) and ownReplyQueue()");
     assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
     assertThat(sqs.createdQueues()).isEmpty();
@@ -294,7 +295,7 @@ class SqlqClientTest {
   void aClientForAStackStillClosesWhatItWasGivenWhenItsReplyQueueCannotBeDeleted() {
     sqs.failDeleteQueue();
     List<String> events = new CopyOnWriteArrayList<>();
-    client = SqlqClient.forStack(STACK, sqs, closers(events), this::testSettings);
+    client = SqlqClient.forStack(STACK, sqs, new InMemoryDatabaseStore(), closers(events), this::testSettings);
 
     assertThatThrownBy(client::close).isInstanceOf(AwsCallFailedException.class);
 
