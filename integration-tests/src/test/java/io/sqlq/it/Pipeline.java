@@ -59,9 +59,13 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
     sqs = local.sqs();
   }
 
-  /** A client reading a reply queue of its own (two clients on one queue take each other's replies). */
+  /**
+   * A client reading a reply queue of its own (two clients on one queue take each other's replies),
+   * querying snapshots from the stack's bucket.
+   */
   SqlqClient client(String database) {
-    SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(local.config().requestQueueUrl())
+    SqlqClient client = SqlqClient.builder().sqs(sqs).store(new S3DatabaseStore(local.s3(), local.config()))
+        .requestQueueUrl(local.config().requestQueueUrl())
         .defaultReplyQueueUrl(local.config().replyQueueUrl()).ownReplyQueue()
         .defaultDatabase(database).requestTimeout(Duration.ofSeconds(90)).maxBlock(Duration.ofSeconds(90))
         .replyWaitTime(Duration.ofSeconds(1)).build();
