@@ -159,7 +159,7 @@ class HostileRequestsTest {
     List<Reply> replies = replies(small.apply(connection, List.of(request(FOREVER + " SELECT x FROM c"))));
 
     assertThat(errors(replies)).containsExactly("SQLQ_REPLY_TOO_LARGE: the rows take more than the 10000 bytes"
-        + " one SQS message can carry; select fewer rows or columns");
+        + " a reply may take; select fewer rows or columns");
   }
 
   @Test

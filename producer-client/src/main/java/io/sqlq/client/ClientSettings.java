@@ -11,6 +11,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * value's meaning, unit and default.
  *
  * @param defaultDatabase the default database, or null when none was set
+ * @param maxRequestBytes the largest bundle holding one request: {@code maxBundleBytes}, or
+ *     {@link io.sqlq.core.protocol.MessageLimits#MAX_PAYLOAD_BYTES} when {@code sqs} offloads
+ *     bodies over one message to S3 (a request over {@code maxBundleBytes} then travels alone)
  * @param store where queries fetch snapshots from, or null when the client only submits
  */
 record ClientSettings(
@@ -21,6 +24,7 @@ record ClientSettings(
     Duration linger,
     int maxBundleRequests,
     int maxBundleBytes,
+    int maxRequestBytes,
     int maxInFlight,
     Duration maxBlock,
     Duration requestTimeout,

@@ -5,6 +5,7 @@ import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.payload.Payloads;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
@@ -169,7 +170,7 @@ public final class SqlqClient implements AutoCloseable {
       closers.addFirst(sqs::close);
       S3Client s3 = aws.newS3Client();
       closers.addFirst(s3::close);
-      return forStack(config, sqs, new S3DatabaseStore(s3, config), List.copyOf(closers), settings);
+      return forStack(config, sqs, s3, List.copyOf(closers), settings);
     } catch (RuntimeException e) {
       try {
         closeAll(closers);
@@ -182,14 +183,15 @@ public final class SqlqClient implements AutoCloseable {
 
   /**
    * Builds a client on {@code sqs} for the queues of {@code config}, with its own reply queue,
-   * reading snapshots from {@code store}, that runs {@code closers} in order when it closes, or
-   * at once when building fails.
+   * reading snapshots and offloading payloads through {@code s3} in {@code config}'s bucket, that
+   * runs {@code closers} in order when it closes, or at once when building fails.
    */
-  static SqlqClient forStack(SqlqConfig config, SqsClient sqs, DatabaseStore store, List<Runnable> closers,
+  static SqlqClient forStack(SqlqConfig config, SqsClient sqs, S3Client s3, List<Runnable> closers,
       Consumer<Builder> settings) {
     try {
-      Builder builder = builder().sqs(sqs).store(store).requestQueueUrl(config.requestQueueUrl())
-          .defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
+      DatabaseStore store = new S3DatabaseStore(s3, config);
+      Builder builder = builder().sqs(sqs).store(store).payloads(s3, config.bucket(), config.payloadKeyPrefix())
+          .requestQueueUrl(config.requestQueueUrl()).defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
       settings.accept(builder);
       if (builder.sqs != sqs || builder.store != store) {
         throw new IllegalStateException("fromEnvironment makes, uses and closes its own SqsClient and store;"
@@ -459,6 +461,9 @@ public final class SqlqClient implements AutoCloseable {
     private Supplier<String> idSupplier = () -> UUID.randomUUID().toString();
     private Clock clock = Clock.systemUTC();
     private DatabaseStore store;
+    private S3Client payloadS3;
+    private String payloadBucket;
+    private String payloadKeyPrefix;
     private long snapshotMaxBytes = 1L << 30;
     private Duration snapshotMaxAge = Duration.ofSeconds(60);
     private Duration queryTimeout = Duration.ofSeconds(10);
@@ -483,6 +488,25 @@ public final class SqlqClient implements AutoCloseable {
      */
     public Builder store(DatabaseStore store) {
       this.store = require(store, "store");
+      return this;
+    }
+
+    /**
+     * Sends requests over one SQS message, and receives replies over one, through S3 with the
+     * SQS extended client library ({@link Payloads#offloading}): a request whose bundle alone
+     * takes more than {@code maxBundleBytes} is sent alone, its body stored as an object under
+     * {@code keyPrefix} of {@code bucket} and the message carrying a pointer to it, up to
+     * {@link MessageLimits#MAX_PAYLOAD_BYTES}; a reply pointer is resolved, and its object deleted
+     * once the reply is read. Default off: such a request fails with
+     * {@link RequestTooLargeException}. The caller keeps ownership of {@code s3}.
+     *
+     * @param keyPrefix the stack's payload prefix, {@link SqlqConfig#payloadKeyPrefix()}
+     *     ({@code <SQLQ_PREFIX>payloads/}): the consumer follows pointers only into it
+     */
+    public Builder payloads(S3Client s3, String bucket, String keyPrefix) {
+      this.payloadS3 = require(s3, "s3");
+      this.payloadBucket = require(bucket, "bucket");
+      this.payloadKeyPrefix = require(keyPrefix, "keyPrefix");
       return this;
     }
 
@@ -749,8 +773,11 @@ public final class SqlqClient implements AutoCloseable {
           owned.add(own::close);
         }
         owned.addAll(closeOnClose);
-        return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replies, defaultDatabase, linger,
-            maxBundleRequests, maxBundleBytes, maxInFlight, maxBlock, requestTimeout, replyWaitTime, idSupplier,
+        SqsClient messaging = payloadS3 == null ? sqs
+            : Payloads.offloading(sqs, payloadS3, payloadBucket, payloadKeyPrefix);
+        int maxRequestBytes = payloadS3 == null ? maxBundleBytes : MessageLimits.MAX_PAYLOAD_BYTES;
+        return new SqlqClient(new ClientSettings(messaging, requestQueueUrl, replies, defaultDatabase, linger,
+            maxBundleRequests, maxBundleBytes, maxRequestBytes, maxInFlight, maxBlock, requestTimeout, replyWaitTime, idSupplier,
             clock, store, snapshotMaxBytes, snapshotMaxAge, queryTimeout),
             List.copyOf(owned));
       } catch (RuntimeException e) {

@@ -2,7 +2,6 @@ package io.sqlq.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sqlq.core.store.InMemoryDatabaseStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +31,7 @@ class ReadmeExampleTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream stdout = System.out;
 
-    try (SqlqClient client = SqlqClient.forStack(SqlqClientTest.STACK, sqs, new InMemoryDatabaseStore(), List.of(),
+    try (SqlqClient client = SqlqClient.forStack(SqlqClientTest.STACK, sqs, SqlqClientTest.UNUSED_S3, List.of(),
         settings -> settings.replyWaitTime(Duration.ofSeconds(1)))) {
       System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
       try {

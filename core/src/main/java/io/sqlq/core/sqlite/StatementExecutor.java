@@ -195,7 +195,7 @@ public final class StatementExecutor implements AutoCloseable {
         }
         if (bytes > maxResultBytes) {
           throw failed(ReplyError.REPLY_TOO_LARGE, "the rows take more than the " + maxResultBytes
-              + " bytes one SQS message can carry; select fewer rows or columns", index);
+              + " bytes a reply may take; select fewer rows or columns", index);
         }
         rows.add(row);
       }
