@@ -48,8 +48,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code ReportBatchItemFailures}, or Lambda ignores the partial response and retries the whole
  * batch.
  *
- * <p>Per record: a body that does not decode goes to the dead-letter queue at once (see
- * {@link DeadLetters}) and is reported as done. Per database: any failure (lock wait budget
+ * <p>Per record: a payload pointer is resolved first ({@link RequestPayloads}; a transient S3
+ * failure fails the record, a pointer it must not or cannot follow dead-letters it), then a body
+ * that does not decode goes to the dead-letter queue at once (see {@link DeadLetters}) and is
+ * reported as done. The payload objects of records that are done are deleted after step 7. Per database: any failure (lock wait budget
  * exhausted, a refused publish, S3 down, a transient reply send failure) reports every record
  * of that database as failed, so SQS redelivers them in order; other databases are unaffected.
  */

@@ -66,12 +66,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       time out as usual meanwhile;
  *   <li>stops the reply listener (after its current long poll, up to {@code replyWaitTime}
  *       plus 1 s) and fails whatever still awaits a reply with {@link ClientClosedException};
- *   <li>deletes the reply queue it created, if any: only now, so that the listener never polls
- *       a deleted queue.
+ *   <li>deletes the query snapshots, then the reply queue it created, if any: only now, so
+ *       that the listener never polls a deleted queue.
  * </ol>
  * Close is idempotent. The threads are daemons, so a JVM may exit without close, but then
  * pending bundles are lost and an own reply queue is left behind: close the client. An
  * {@link SqsClient} given to the builder belongs to the caller and is not closed.
+ *
+ * <p><b>Queries.</b> {@link DatabaseClient#query} reads a read-only local snapshot of a database
+ * from the {@link Builder#store} without the queue, on the caller's thread, with the
+ * {@link Consistency} it names (DESIGN.md, "Reads from snapshots").
  *
  * <p><b>Reply queue.</b> SQS cannot filter a queue by receiver, so the reply queue must be this
  * client's own (DESIGN.md, "Reply queues"): another reader would take its replies, and its
@@ -263,7 +267,8 @@ public final class SqlqClient implements AutoCloseable {
    *       the request may still have been applied: the consumer may have accepted it before
    *       the timeout;
    *   <li>{@link RequestTooLargeException} at once when the request alone exceeds
-   *       {@code maxBundleBytes}; nothing is sent;
+   *       {@code maxBundleBytes}, or {@link MessageLimits#MAX_PAYLOAD_BYTES} (64 MiB) with
+   *       {@link Builder#payloads}; nothing is sent;
    *   <li>{@link AwsCallFailedException} when SendMessage failed after the SDK's own
    *       retries; the other requests of that bundle fail alike, no other request does; or
    *       when the reply queue cannot be read for good (it does not exist, access is denied),
@@ -644,7 +649,9 @@ public final class SqlqClient implements AutoCloseable {
     /**
      * Largest message body in UTF-8 bytes, 1 to {@link MessageLimits#MAX_BODY_BYTES}
      * (1,040,384: the SQS message limit less headroom for attributes); default that maximum.
-     * {@link #build()} also refuses a value that leaves no room beyond the bundle envelope.
+     * {@link #build()} also refuses a value that leaves no room beyond the bundle envelope. A
+     * request larger than this alone fails with {@link RequestTooLargeException}, or with
+     * {@link #payloads} travels alone through S3.
      */
     public Builder maxBundleBytes(int max) {
       this.maxBundleBytes = requireRange(max, 1, MessageLimits.MAX_BODY_BYTES, "maxBundleBytes");
