@@ -83,6 +83,12 @@ public final class SqlqDatabase extends Construct {
   private static final int REAPER_MEMORY_MB = 512;
 
   private final CfnVPC lockVpc;
+  /**
+   * Days an undelivered payload object is kept: 29, as long as its message may still be
+   * delivered or replayed (14 days in the request queue, the SQS maximum; up to 14 more in the
+   * dead-letter queue; 1 for the replay), the reasoning of {@code _sqlq_applied}'s retention.
+   */
+  static final int PAYLOAD_EXPIRATION_DAYS = 29;
   private final Bucket bucket;
   private final Queue requestQueue;
   private final Queue deadLetterQueue;
@@ -173,11 +179,24 @@ public final class SqlqDatabase extends Construct {
         .enforceSsl(true)
         .minimumTlsVersion(1.2)
         .lifecycleRules(List.of(LifecycleRule.builder().id("expire-old-database-versions")
-            .noncurrentVersionExpiration(Duration.days(props.noncurrentVersionDays())).build()))
+            .noncurrentVersionExpiration(Duration.days(props.noncurrentVersionDays())).build(),
+            undeliveredPayloads(props)))
         .removalPolicy(RemovalPolicy.RETAIN)
         .build();
     NagReasons.bucketNeedsNoAccessLog(databases);
     return databases;
+  }
+
+  /**
+   * Payload objects (bodies over one SQS message, under {@code <prefix>payloads/}) are deleted
+   * once delivered; one whose message is never delivered expires after
+   * {@link #PAYLOAD_EXPIRATION_DAYS}, and a deleted one's old version after a day. Where two
+   * rules overlap S3 honours the shorter expiration (Amazon S3 User Guide, "How Amazon S3
+   * handles conflicts in lifecycle configurations").
+   */
+  private static LifecycleRule undeliveredPayloads(SqlqDatabaseProps props) {
+    return LifecycleRule.builder().id("expire-undelivered-payloads").prefix(props.keyPrefix() + "payloads/")
+        .expiration(Duration.days(PAYLOAD_EXPIRATION_DAYS)).noncurrentVersionExpiration(Duration.days(1)).build();
   }
 
   private static Queue queue(Queue.Builder builder, Key key) {

@@ -77,15 +77,18 @@ class SqlqStackTest {
         "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
             "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
         "LifecycleConfiguration", Map.of("Rules", List.of(Map.of("Id", "expire-old-database-versions",
-            "Status", "Enabled", "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)))))));
+            "Status", "Enabled", "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)),
+            Map.of("Id", "expire-undelivered-payloads", "Status", "Enabled", "Prefix", "payloads/",
+                "ExpirationInDays", 29, "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 1)))))));
     plain.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(
         List.of(Map.of("Effect", "Deny", "Action", "s3:*", "Principal", Map.of("AWS", "*"),
             "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")), "Resource", Match.anyValue()))))));
     custom.hasResourceProperties("AWS::S3::Bucket", Map.of(
         "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of("BucketKeyEnabled", true,
             "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "aws:kms", "KMSMasterKeyID", Match.anyValue())))),
-        "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(
-            Map.of("NoncurrentVersionExpiration", Map.of("NoncurrentDays", 7)))))));
+        "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(Match.objectLike(
+            Map.of("NoncurrentVersionExpiration", Map.of("NoncurrentDays", 7))), Match.objectLike(
+            Map.of("Id", "expire-undelivered-payloads", "Prefix", "tenant-a/payloads/")))))));
     custom.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
   }
 
@@ -198,6 +201,7 @@ class SqlqStackTest {
             + " if {ArnEquals={ec2:Vpc=" + vpc + "}, Null={aws:ResourceTag/sqlq:lock=false}}",
         "DatabaseReadWrite [s3:GetObject, s3:PutObject] on " + bucket + "/db/* if {}",
         "DatabaseMissingIs404 s3:ListBucket on " + bucket + " if {}",
+        "Payloads [s3:GetObject, s3:PutObject, s3:DeleteObjectVersion] on " + bucket + "/payloads/* if {}",
         "SendRepliesAndDeadLetters sqs:SendMessage on [arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:"
             + "sqlq-replies*, ${" + logicalId(plain, "AWS::SQS::Queue", "SqlqDeadLetterQueue") + ".Arn}] if {}",
         "WriteOwnLogs [logs:CreateLogStream, logs:PutLogEvents] on ${"
@@ -221,6 +225,7 @@ class SqlqStackTest {
     String key = "${" + logicalId(custom, "AWS::KMS::Key", "SqlqKey") + ".Arn}";
     assertThat(consumer).contains("null [kms:Decrypt, kms:GenerateDataKey] on " + key + " if {}");
     assertThat(consumer).anyMatch(s -> s.startsWith("DatabaseReadWrite") && s.contains(".Arn}/tenant-a/db/* if {}"));
+    assertThat(consumer).anyMatch(s -> s.startsWith("Payloads") && s.contains(".Arn}/tenant-a/payloads/* if {}"));
     assertThat(consumer).anyMatch(s -> s.startsWith("SendRepliesAndDeadLetters") && s.contains(":orders-replies*,"));
     assertThat(statements(custom, "SqlqReaperRole")).noneMatch(s -> s.contains("kms:"));
   }

@@ -57,6 +57,14 @@ class MainTest {
   }
 
   @Test
+  void queryWithoutAStackConfigurationNamesTheMissingVariables() {
+    int code = run("query", "--db", "main", "SELECT 1");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: missing environment variables: ").contains("SQLQ_BUCKET");
+  }
+
+  @Test
   void execAndLocksWithoutAStackConfigurationNameTheMissingVariables() {
     for (String[] args : new String[][] {{"exec", "--db", "main", "VACUUM"}, {"locks", "list"}, {"locks", "reap"}}) {
       int code = run(args);

@@ -9,6 +9,9 @@ import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.StatementResult;
+import io.sqlq.core.sqlite.StatementBudget;
+import io.sqlq.core.sqlite.StatementExecutor;
+import io.sqlq.core.sqlite.StatementFailedException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -67,12 +70,14 @@ public final class BatchApplier {
 
     /**
      * The consumer's settings: {@code config}'s statement timeout, reply queues and retention,
-     * and replies that fit one SQS message with the reply bundle around them
-     * ({@link MessageLimits#MAX_BODY_BYTES} less {@link MessageSizes#REPLY_BUNDLE_OVERHEAD_BYTES}).
+     * and replies that fit their reply bundle ({@link MessageSizes#REPLY_BUNDLE_OVERHEAD_BYTES})
+     * in one SQS message ({@link MessageLimits#MAX_BODY_BYTES}), or, when {@code offloading}
+     * (replies over one message go through S3), in {@link MessageLimits#MAX_PAYLOAD_BYTES}.
      */
-    public static Settings of(SqlqConfig config) {
+    public static Settings of(SqlqConfig config, boolean offloading) {
+      int maxBody = offloading ? MessageLimits.MAX_PAYLOAD_BYTES : MessageLimits.MAX_BODY_BYTES;
       return new Settings(config.statementTimeout(), new ReplyQueues(config.replyQueueUrl()),
-          config.appliedRetention(), MessageLimits.MAX_BODY_BYTES - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES);
+          config.appliedRetention(), maxBody - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES);
     }
   }
 
@@ -209,7 +214,7 @@ public final class BatchApplier {
       }
       reply = Reply.error(request, new ReplyError(ReplyError.REPLY_TOO_LARGE, "the reply would take "
           + MessageSizes.utf8Length(encoded) + " bytes, more than the " + maxReplyBytes
-          + " bytes one SQS message can carry; select fewer rows or columns", null), version, at);
+          + " bytes a reply may take; select fewer rows or columns", null), version, at);
     } catch (StatementFailedException e) {
       reply = Reply.error(request, e.error(), version, at);
     }

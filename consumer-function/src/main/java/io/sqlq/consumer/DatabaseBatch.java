@@ -2,6 +2,7 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
+import io.sqlq.core.sqlite.HardenedSqlite;
 import io.sqlq.core.store.DatabaseStore.Fetched;
 import io.sqlq.core.store.DatabaseStore;
 import java.nio.file.Path;

@@ -115,6 +115,14 @@ public record SqlqConfig(
         env.millis("SQLQ_APPLIED_RETENTION_MS", null, 1), env.millis("SQLQ_STATEMENT_TIMEOUT_MS", null, 1));
   }
 
+  /**
+   * The key prefix of payload objects, bodies over one SQS message offloaded to the bucket:
+   * {@code <prefix>payloads/}.
+   */
+  public String payloadKeyPrefix() {
+    return keyPrefix + "payloads/";
+  }
+
   /** The S3 key of database {@code db}: {@code <prefix>db/<db>.sqlite}. */
   public String databaseKey(String db) {
     return keyPrefix + "db/" + DatabaseName.validate(db) + ".sqlite";

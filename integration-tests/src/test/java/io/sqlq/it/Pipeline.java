@@ -59,9 +59,14 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
     sqs = local.sqs();
   }
 
-  /** A client reading a reply queue of its own (two clients on one queue take each other's replies). */
+  /**
+   * A client reading a reply queue of its own (two clients on one queue take each other's replies),
+   * querying snapshots from the stack's bucket and offloading bodies over one message to it.
+   */
   SqlqClient client(String database) {
-    SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(local.config().requestQueueUrl())
+    SqlqClient client = SqlqClient.builder().sqs(sqs).store(new S3DatabaseStore(local.s3(), local.config()))
+        .payloads(local.s3(), local.config().bucket(), local.config().payloadKeyPrefix())
+        .requestQueueUrl(local.config().requestQueueUrl())
         .defaultReplyQueueUrl(local.config().replyQueueUrl()).ownReplyQueue()
         .defaultDatabase(database).requestTimeout(Duration.ofSeconds(90)).maxBlock(Duration.ofSeconds(90))
         .replyWaitTime(Duration.ofSeconds(1)).build();
