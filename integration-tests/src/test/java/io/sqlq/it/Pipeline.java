@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * A JUnit extension giving a test class a local pipeline on its own {@code moto_server}
- * (started before the class, stopped after it), with helpers to make clients on their own
+ * A JUnit extension giving a test class a local pipeline on emulators of its own ({@code LocalEmulators},
+ * started before the class, stopped after it), with helpers to make clients on their own
  * reply queues and to read a published database. Register it as
  * {@code @RegisterExtension static final Pipeline pipeline = new Pipeline(1);}.
  */

@@ -45,8 +45,7 @@ class WorkloadIT {
 
   /**
    * Visibility timeout 6 s, three times the 2 s function timeout: a local batch is not killed at
-   * its timeout, and on a loaded machine one may outlive a 3 s visibility timeout, after which
-   * moto 5.2 can return the group's records out of order (see LocalEventSourcePoller).
+   * its timeout, and the poller extends the visibility of a batch that runs long.
    */
   @RegisterExtension
   static final Pipeline pipeline = new Pipeline(2, Duration.ofSeconds(2), Duration.ofSeconds(6));

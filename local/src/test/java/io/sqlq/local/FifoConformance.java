@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,12 @@ final class FifoConformance {
      */
     NO_SECOND_RECEIVER_FOR_IN_FLIGHT_GROUP,
     /**
+     * The same promise for long polls already waiting when the messages arrive: of two receivers
+     * long-polling an empty queue, only one gets the group's messages (what lets local pollers
+     * receive concurrently, as Lambda's do).
+     */
+    ONE_RECEIVER_FOR_A_GROUP_AMONG_WAITING_LONG_POLLS,
+    /**
      * "If a message with a particular message deduplication ID is sent successfully, any
      * messages sent with the same message deduplication ID are accepted successfully but aren't
      * delivered during the 5-minute deduplication interval" (SQS Developer Guide, "Exactly-once
@@ -62,6 +69,12 @@ final class FifoConformance {
      * Guide, "Using dead-letter queues"), keeping its message id and message attributes.
      */
     REDRIVE_KEEPS_ID_AND_ATTRIBUTES,
+    /**
+     * The moved message keeps its group and deduplication ids too (the dead-letter queue holds
+     * the message itself, SQS Developer Guide, "Using dead-letter queues"); sqlq's replay derives
+     * its deduplication id from the original ({@code DeadLetterQueue}).
+     */
+    REDRIVE_KEEPS_GROUP_AND_DEDUPLICATION_ID,
     /**
      * Long polling "returns messages as soon as they become available" and an empty answer only
      * when the wait time expires (SQS Developer Guide, "Amazon SQS short and long polling").
@@ -108,9 +121,11 @@ final class FifoConformance {
       return switch (check) {
         case ORDER_AFTER_VISIBILITY_TIMEOUT -> orderAfterVisibilityTimeout();
         case NO_SECOND_RECEIVER_FOR_IN_FLIGHT_GROUP -> noSecondReceiver();
+        case ONE_RECEIVER_FOR_A_GROUP_AMONG_WAITING_LONG_POLLS -> oneReceiverAmongWaitingLongPolls();
         case DEDUPLICATION_WINDOW_AFTER_DELETE -> deduplicationWindow();
         case CONTENT_BASED_DEDUPLICATION -> contentBasedDeduplication();
-        case REDRIVE_KEEPS_ID_AND_ATTRIBUTES -> redrive();
+        case REDRIVE_KEEPS_ID_AND_ATTRIBUTES -> redrive(Case.REDRIVE_KEEPS_ID_AND_ATTRIBUTES);
+        case REDRIVE_KEEPS_GROUP_AND_DEDUPLICATION_ID -> redrive(Case.REDRIVE_KEEPS_GROUP_AND_DEDUPLICATION_ID);
         case LONG_POLLING -> longPolling();
         case MESSAGE_ATTRIBUTES -> messageAttributes();
         case ONE_MIB_BODIES -> oneMibBodies();
@@ -160,6 +175,23 @@ final class FifoConformance {
             + bodies(second));
   }
 
+  private Result oneReceiverAmongWaitingLongPolls() {
+    String queue = fifoQueue(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60"));
+    List<List<String>> got = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> receivers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      receivers.add(Thread.ofVirtual().start(() -> got.add(bodies(sqs.receiveMessage(b -> b.queueUrl(queue)
+          .maxNumberOfMessages(10).waitTimeSeconds(5)).messages()))));
+    }
+    sleepQuietly(Duration.ofMillis(1_000));
+    send(queue, "g", "g0", "g0");
+    send(queue, "g", "g1", "g1");
+    receivers.forEach(FifoConformance::joinQuietly);
+    long receiversOfG = got.stream().filter(list -> !list.isEmpty()).count();
+    return receiversOfG == 1 ? Result.pass(Case.ONE_RECEIVER_FOR_A_GROUP_AMONG_WAITING_LONG_POLLS)
+        : Result.fail(Case.ONE_RECEIVER_FOR_A_GROUP_AMONG_WAITING_LONG_POLLS, "the two long polls got " + got);
+  }
+
   private Result deduplicationWindow() {
     String queue = fifoQueue(Map.of());
     send(queue, "g", "first", "same-id");
@@ -185,7 +217,8 @@ final class FifoConformance {
         : Result.fail(Case.CONTENT_BASED_DEDUPLICATION, "received " + got);
   }
 
-  private Result redrive() {
+  /** Moves a message to the dead-letter queue by receiving it twice, then checks what {@code check} promises. */
+  private Result redrive(Case check) {
     String dlq = fifoQueue(Map.of());
     String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
         .attributes().get(QueueAttributeName.QUEUE_ARN);
@@ -198,18 +231,25 @@ final class FifoConformance {
     Message moved = null;
     while (moved == null && Instant.now().isBefore(deadline)) {
       receives += sqs.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages().size();
-      moved = sqs.receiveMessage(b -> b.queueUrl(dlq).messageAttributeNames("All")).messages().stream()
-          .findFirst().orElse(null);
+      moved = sqs.receiveMessage(b -> b.queueUrl(dlq).messageAttributeNames("All")
+          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages().stream().findFirst().orElse(null);
     }
     if (moved == null) {
-      return Result.fail(Case.REDRIVE_KEEPS_ID_AND_ATTRIBUTES, "not in the dead-letter queue after " + receives
-          + " receives");
+      return Result.fail(check, "not in the dead-letter queue after " + receives + " receives");
+    }
+    if (check == Case.REDRIVE_KEEPS_GROUP_AND_DEDUPLICATION_ID) {
+      var system = moved.attributes();
+      return "g".equals(system.get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+          && "r".equals(system.get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)) ? Result.pass(check)
+          : Result.fail(check, "moved with group " + system.get(MessageSystemAttributeName.MESSAGE_GROUP_ID)
+              + " and deduplication id " + system.get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)
+              + " (sent g, r)");
     }
     boolean kept = moved.messageId().equals(id) && moved.body().equals("poison")
         && text("req-1").equals(moved.messageAttributes().get("sqlq-request-id"));
-    return kept && receives == 2 ? Result.pass(Case.REDRIVE_KEEPS_ID_AND_ATTRIBUTES)
-        : Result.fail(Case.REDRIVE_KEEPS_ID_AND_ATTRIBUTES, "after " + receives + " receives moved as id "
-            + moved.messageId() + " (sent " + id + "), attributes " + moved.messageAttributes());
+    return kept && receives == 2 ? Result.pass(check)
+        : Result.fail(check, "after " + receives + " receives moved as id " + moved.messageId() + " (sent " + id
+            + "), attributes " + moved.messageAttributes());
   }
 
   private Result longPolling() {
