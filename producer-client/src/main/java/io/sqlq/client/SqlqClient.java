@@ -320,7 +320,10 @@ public final class SqlqClient implements AutoCloseable {
     return defaultDatabase().query(consistency, sql, params);
   }
 
-  /** Runs {@code statement} on a snapshot of {@code database}, as {@link DatabaseClient#query(Consistency, Statement)} describes. */
+  /**
+   * Runs {@code statement} on a snapshot of {@code database}, as
+   * {@link DatabaseClient#query(Consistency, Statement)} describes.
+   */
   QueryResult queryDatabase(String database, Consistency consistency, Statement statement) {
     if (closed.get()) {
       throw new ClientClosedException("client is closed; query on database '" + database + "' not run");
