@@ -41,9 +41,12 @@ public final class Snapshots implements AutoCloseable {
    * Runs {@code statement} on a snapshot of {@code db} as current as {@code consistency} asks.
    *
    * @return the rows, the snapshot's version and its age
-   * @throws ReadOnlyQueryException, QueryFailedException, DatabaseNotFoundException,
-   *     VersionNotReachedException and the store's failures, as
-   *     {@link DatabaseClient#query(Consistency, Statement)} lists them
+   * @throws ReadOnlyQueryException when the statement would write ({@code SQLITE_READONLY})
+   * @throws QueryFailedException when the statement fails otherwise
+   * @throws DatabaseNotFoundException when the database was never published
+   * @throws VersionNotReachedException when {@link Consistency#atLeast(long)}'s version was not
+   *     in the store within {@code maxWait}
+   * @throws io.sqlq.core.aws.AwsCallFailedException when the store cannot be read
    * @throws io.sqlq.core.InvalidDatabaseNameException when {@code db} is not a database name
    */
   public QueryResult query(String db, Consistency consistency, Statement statement) {
