@@ -6,8 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sqlq.client.Consistency;
 import io.sqlq.client.QueryFailedException;
 import io.sqlq.client.QueryResult;
-import io.sqlq.client.SqlqClient;
+import io.sqlq.client.Snapshots;
+import io.sqlq.core.DatabaseName;
+import io.sqlq.core.Environment;
+import io.sqlq.core.SqlqConfig;
+import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.store.S3DatabaseStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -20,7 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sqlq query}: runs one read-only statement on a snapshot of a database fetched from the
- * stack's bucket, without the queue ({@link io.sqlq.client.DatabaseClient#query}). Prints
+ * stack's bucket, without the queue and without a reply queue ({@link Snapshots}, as
+ * {@link io.sqlq.client.DatabaseClient#query} does). Prints
  * {@code {"db","dbVersion","ageMs","columns","rows"}} as JSON and exits 0; a refused or failing
  * statement prints {@code sqlq: <message>} and exits 1.
  */
@@ -50,12 +57,20 @@ final class QueryCommand implements Callable<Integer> {
       description = "How long --at-least waits, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  /** One snapshot, read once: no byte or age bound is reached. */
+  private static final long MAX_BYTES = Long.MAX_VALUE;
+
   @Override
   public Integer call() {
+    DatabaseName.validate(db);
+    Statement statement = new Statement(sql, JsonParams.parse(params));
     Consistency consistency = atLeast == null ? Consistency.latest() : Consistency.atLeast(atLeast);
-    try (SqlqClient client = SqlqClient.fromEnvironment(settings -> settings
-        .requestTimeout(timeout).replyWaitTime(Duration.ofSeconds(1)))) {
-      QueryResult result = client.database(db).query(consistency, new Statement(sql, JsonParams.parse(params)));
+    SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
+    try (AwsClients aws = new AwsClients(config);
+        var s3 = aws.newS3Client();
+        Snapshots snapshots = new Snapshots(new S3DatabaseStore(s3, config), MAX_BYTES, Duration.ofDays(1),
+            config.statementTimeout(), timeout, Clock.systemUTC())) {
+      QueryResult result = snapshots.query(db, consistency, statement);
       spec.commandLine().getOut().println(format(result));
       return 0;
     } catch (QueryFailedException e) {

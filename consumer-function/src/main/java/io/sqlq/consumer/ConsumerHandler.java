@@ -51,9 +51,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>Per record: a payload pointer is resolved first ({@link RequestPayloads}; a transient S3
  * failure fails the record, a pointer it must not or cannot follow dead-letters it), then a body
  * that does not decode goes to the dead-letter queue at once (see {@link DeadLetters}) and is
- * reported as done. The payload objects of records that are done are deleted after step 7. Per database: any failure (lock wait budget
- * exhausted, a refused publish, S3 down, a transient reply send failure) reports every record
- * of that database as failed, so SQS redelivers them in order; other databases are unaffected.
+ * reported as done. The payload objects of records that are done are deleted after step 7.
+ * Per database: any failure (lock wait budget exhausted, a refused publish, S3 down, a transient
+ * reply send failure) reports every record of that database as failed, so SQS redelivers them in
+ * order; other databases are unaffected.
  */
 public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);

@@ -15,7 +15,6 @@ import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,8 +98,7 @@ public final class SqlqClient implements AutoCloseable {
   private final ReplyListener listener;
   private final SeenVersions seen = new SeenVersions();
   /** The snapshots queries read, or null when the builder set no store. */
-  private final SnapshotCache snapshots;
-  private final SnapshotReader reader;
+  private final Snapshots snapshots;
   /** The view of the default database, or null when the builder set none. */
   private final DatabaseClient defaultDatabase;
   /**
@@ -118,10 +116,8 @@ public final class SqlqClient implements AutoCloseable {
         settings.clock());
     this.sender = new BundleSender(settings, new RequestCodec(), pending);
     this.listener = new ReplyListener(settings, new ReplyCodec(), pending, seen);
-    this.snapshots = settings.store() == null ? null : new SnapshotCache(settings.store(),
-        Path.of(System.getProperty("java.io.tmpdir"), "sqlq-snapshots-" + UUID.randomUUID()),
-        settings.snapshotMaxBytes(), settings.snapshotMaxAge(), settings.clock());
-    this.reader = new SnapshotReader(settings.queryTimeout());
+    this.snapshots = settings.store() == null ? null : new Snapshots(settings.store(), settings.snapshotMaxBytes(),
+        settings.snapshotMaxAge(), settings.queryTimeout(), settings.requestTimeout(), settings.clock());
     this.defaultDatabase =
         settings.defaultDatabase() == null ? null : new DatabaseClient(this, settings.defaultDatabase());
     sender.start();
@@ -320,7 +316,10 @@ public final class SqlqClient implements AutoCloseable {
     return defaultDatabase().query(consistency, sql, params);
   }
 
-  /** Runs {@code statement} on a snapshot of {@code database}, as {@link DatabaseClient#query(Consistency, Statement)} describes. */
+  /**
+   * Runs {@code statement} on a snapshot of {@code database}, as
+   * {@link DatabaseClient#query(Consistency, Statement)} describes.
+   */
   QueryResult queryDatabase(String database, Consistency consistency, Statement statement) {
     if (closed.get()) {
       throw new ClientClosedException("client is closed; query on database '" + database + "' not run");
@@ -329,8 +328,7 @@ public final class SqlqClient implements AutoCloseable {
       throw new IllegalStateException("queries read snapshots from a store: set SqlqClient.Builder.store(...)"
           + " (fromEnvironment() does)");
     }
-    return snapshots.read(database, consistency, settings.requestTimeout(),
-        (file, version, age) -> reader.query(database, file, version, age, statement));
+    return snapshots.query(database, consistency, statement);
   }
 
   /** The highest {@code dbVersion} of this client's replies from {@code database}, 0 when none. */

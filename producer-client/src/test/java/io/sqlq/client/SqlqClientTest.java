@@ -418,6 +418,22 @@ class SqlqClientTest {
   }
 
   @Test
+  void withPayloadsAnOversizedRequestTravelsAloneAfterTheBundleBeforeItInSubmitOrder() throws Exception {
+    // Under one SQS message, so the extended client passes it to SQS as it is: the fake sees it.
+    client = builder().maxBundleBytes(2_000).payloads(UNUSED_S3, "bucket", "payloads/").build();
+
+    List<CompletableFuture<Reply>> futures = List.of(client.submit(INSERT, 1), client.submit(INSERT, 2),
+        client.submit(INSERT, "x".repeat(3_000)), client.submit(INSERT, 4));
+    flush();
+
+    for (CompletableFuture<Reply> future : futures) {
+      assertThat(await(future).ok()).isTrue();
+    }
+    assertThat(consumer.messages()).extracting(m -> m.stream().map(Request::id).toList())
+        .containsExactly(List.of("r-0001", "r-0002"), List.of("r-0003"), List.of("r-0004"));
+  }
+
+  @Test
   void aLoneRequestIsSentOnceItsLingerHasPassed() throws Exception {
     client = builder().build();
 

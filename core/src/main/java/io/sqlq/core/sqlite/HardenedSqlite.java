@@ -14,8 +14,9 @@ import org.sqlite.SQLiteLimits;
 
 /**
  * Opens the working copy of a database for a batch, or a read-only snapshot for a query
- * ({@link #openReadOnly}), with SQLite restricted to what a request needs. Requests come from anyone who may send to the request queue and run with the
- * function's own rights, so the connection:
+ * ({@link #openReadOnly}), with SQLite restricted to what a request needs. Requests come from
+ * anyone who may send to the request queue and run with the function's own rights, so the
+ * connection:
  *
  * <ul>
  *   <li>cannot load extensions ({@code sqlite3_enable_load_extension} off: sqlite-jdbc's
