@@ -137,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
         AwsRuns.BaselineStack baseline = modes.contains(Mode.BASELINE)
             ? new AwsRuns.BaselineStack(clients, "bench-baseline") : null;
         Pipelines pipelines = new Pipelines(moto)) {
-      warmUp(scratch, quick ? 1 : 2);
+      warmUp(scratch, quick ? 1 : 3);
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("bench").setInitialMax(planned)
           .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().showSpeed()
           .setConsumer(new ConsoleProgressBarConsumer(err)).build()) {
@@ -201,14 +201,14 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs the local modes once on the start of Chinook (or a small insert workload), unmeasured,
-   * so that the first measured workload does not pay for the JIT compiler's first passes over
-   * SQLite's driver, the codecs and the applier.
+   * Runs the local modes {@code rounds} times on Chinook (or an insert workload of its size),
+   * unmeasured, so that the first measured workload does not pay for the JIT compiler's first
+   * passes over SQLite's driver, the codecs and the applier.
    */
   private void warmUp(Path scratch, int rounds) throws Exception {
     Path dir = Files.createDirectories(scratch.resolve("warm-up"));
     List<io.sqlq.core.protocol.Statement> statements = Files.isRegularFile(chinook)
-        ? Workloads.chinook(chinook).statements().subList(0, 4_000) : Workloads.inserts(4_000, 9);
+        ? Workloads.chinook(chinook).statements() : Workloads.inserts(15_000, 9);
     Path seed = Files.isRegularFile(chinook) ? null : Workloads.seed(dir.resolve("seed.sqlite"), 0, 9);
     Workload warm = new Workload("warm-up", Series.CHINOOK, seed, 0, 1, statements);
     for (int i = 0; i < rounds; i++) {
@@ -268,8 +268,10 @@ public final class BenchCommand implements Callable<Integer> {
         + " databases, with one local consumer per database up to " + maxPollers + ". The pipeline's local stack"
         + " (emulated queues, consumers, reaper) and its client are kept from one workload to the next while the"
         + " number of consumers stays the same; each workload has databases of its own.");
-    notes.add("Before the first workload the local modes run " + (quick ? "once" : "twice") + " on 4,000 Chinook"
-        + " statements, unmeasured (JIT warm-up).");
+    notes.add("Before the first workload the local modes run " + (quick ? "once" : "three times") + " on the Chinook"
+        + " statements, unmeasured, so the JIT compiler has done its first passes (steady state needs more on a busy"
+        + " machine). JVM CPU µs/statement is this process's CPU time (every thread; not the emulator's) per statement:"
+        + " on a shared machine it varies less than statements/s.");
     return notes;
   }
 

@@ -73,15 +73,26 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
   /** The table printed on standard output. */
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%-14s %-8s %9s %10s %9s %9s %9s %10s %10s %17s %13s %9s%n",
-        "workload", "mode", "stmts", "stmts/s", "p50 ms", "p95 ms", "p99 ms", "S3 down/st", "S3 up/st",
+    out.append(String.format(Locale.ROOT, "%-14s %-8s %9s %10s %9s %9s %9s %9s %10s %10s %17s %13s %9s%n",
+        "workload", "mode", "stmts", "stmts/s", "cpu us/st", "p50 ms", "p95 ms", "p99 ms", "S3 down/st", "S3 up/st",
         "calls/st EC2/S3/SQS", "lock p50/p99", "req/batch"));
     for (Figures f : results) {
-      out.append(String.format(Locale.ROOT, "%-14s %-8s %9s %10s %9s %9s %9s %10s %10s %17s %13s %9s%n",
+      out.append(String.format(Locale.ROOT, "%-14s %-8s %9s %10s %9s %9s %9s %9s %10s %10s %17s %13s %9s%n",
           f.workload(), f.mode(), count(f.statements()) + (f.errors() > 0 ? "!" : ""), count(Math.round(f.statementsPerSecond())),
+          micros(f.jvmCpuMicrosPerStatement()),
           ms(f.latencyMs().get("p50")), ms(f.latencyMs().get("p95")), ms(f.latencyMs().get("p99")),
           bytes(f.s3BytesDownPerStatement()), bytes(f.s3BytesUpPerStatement()), calls(f), lockWait(f),
           f.requestsPerBatch() == null ? "-" : String.format(Locale.ROOT, "%.0f", f.requestsPerBatch())));
+    }
+    out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-23s %9s %9s %9s %9s %9s %9s %9s%n",
+        "mean ms per batch", "lock wait", "fetch", "apply", "publish", "release", "reply", "total"));
+    for (Figures f : results) {
+      if (f.batchStepMs() != null && !f.mode().equals("applier")) {
+        out.append(String.format(Locale.ROOT, "%-23s %9s %9s %9s %9s %9s %9s %9s%n", f.workload() + " " + f.mode(),
+            ms(f.batchStepMs().get("LockWait")), ms(f.batchStepMs().get("Fetch")), ms(f.batchStepMs().get("Apply")),
+            ms(f.batchStepMs().get("Publish")), ms(f.batchStepMs().get("Release")), ms(f.batchStepMs().get("Reply")),
+            ms(f.batchStepMs().get("Total"))));
+      }
     }
     out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-14s %18s %16s %15s%n", "ratios",
         "pipeline/baseline", "pipeline/sqlite", "applier/sqlite"));
@@ -115,17 +126,30 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
     md.append("`").append(command).append("`, started ").append(startedAt).append(", ")
         .append(String.format(Locale.ROOT, "%.0f s", seconds)).append(".\n\n");
     md.append("Machine: ").append(machine.get("summary")).append(".\n\n");
-    md.append("| workload | mode | start MB | databases | statements | statements/s | latency p50 ms | p95 ms | p99 ms"
-        + " | S3 bytes down/statement | S3 bytes up/statement | AWS calls/statement | lock wait p50/p99 ms"
-        + " | requests/batch |\n");
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
+    md.append("| workload | mode | start MB | databases | statements | statements/s | JVM CPU µs/statement"
+        + " | latency p50 ms | p95 ms | p99 ms | S3 bytes down/statement | S3 bytes up/statement"
+        + " | AWS calls/statement | lock wait p50/p99 ms | requests/batch |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
     for (Figures f : results) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %d | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+      md.append(String.format(Locale.ROOT,
+          "| %s | %s | %.1f | %d | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
           f.workload(), f.mode(), f.startMb(), f.databases(), count(f.statements()),
           f.statements() < f.planned() ? " of " + count(f.planned()) : "", count(Math.round(f.statementsPerSecond())),
+          micros(f.jvmCpuMicrosPerStatement()),
           ms(f.latencyMs().get("p50")), ms(f.latencyMs().get("p95")), ms(f.latencyMs().get("p99")),
           bytes(f.s3BytesDownPerStatement()), bytes(f.s3BytesUpPerStatement()), callsByService(f), lockWait(f),
           f.requestsPerBatch() == null ? "-" : String.format(Locale.ROOT, "%.0f", f.requestsPerBatch())));
+    }
+    md.append("\nWhere a batch's time goes (mean ms per batch that succeeded; the baseline's batch is one request):\n\n"
+        + "| workload | mode | batches | requests/batch | lock wait | fetch | apply | publish | release | reply | total |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Figures f : results) {
+      if (f.batchStepMs() != null && !f.mode().equals("applier")) {
+        Map<String, Double> s = f.batchStepMs();
+        md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %s |%n",
+            f.workload(), f.mode(), f.batches(), f.requestsPerBatch(), ms(s.get("LockWait")), ms(s.get("Fetch")),
+            ms(s.get("Apply")), ms(s.get("Publish")), ms(s.get("Release")), ms(s.get("Reply")), ms(s.get("Total"))));
+      }
     }
     md.append("\n| ratio of statements/s | pipeline/baseline | pipeline/sqlite | applier/sqlite |\n|---|---:|---:|---:|\n");
     for (Ratios r : ratios) {
@@ -160,6 +184,10 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
     }
     return ms >= 100 ? String.format(Locale.ROOT, "%,.0f", ms) : ms >= 1 ? String.format(Locale.ROOT, "%.1f", ms)
         : String.format(Locale.ROOT, "%.3f", ms);
+  }
+
+  private static String micros(double us) {
+    return us >= 100 ? String.format(Locale.ROOT, "%,.0f", us) : String.format(Locale.ROOT, "%.1f", us);
   }
 
   private static String ratio(Double r) {

@@ -20,6 +20,8 @@ import org.HdrHistogram.Histogram;
  * @param errors statements answered with an error or not answered
  * @param seconds wall time of the mode on the workload
  * @param statementsPerSecond {@code statements / seconds}
+ * @param jvmCpuMicrosPerStatement CPU time of this JVM (all its threads, not the emulator's) per
+ *     statement, in microseconds: less sensitive to other processes on the machine than wall time
  * @param latencyMs latency percentiles in ms: {@code p50}, {@code p95}, {@code p99}, {@code max}
  * @param s3BytesDownPerStatement S3 bytes downloaded per statement (the batches' fetches)
  * @param s3BytesUpPerStatement S3 bytes uploaded per statement (the batches' publishes)
@@ -28,13 +30,17 @@ import org.HdrHistogram.Histogram;
  * @param lockWaitMs lock wait percentiles over the batches in ms: {@code p50}, {@code p99}
  * @param batches batches (consumer batches of one database; one per request for the baseline)
  * @param requestsPerBatch mean requests per batch
+ * @param batchStepMs where a batch's time goes: the mean time of each step over the batches that
+ *     succeeded ({@code LockWait}, {@code Fetch}, {@code Apply}, {@code Publish}, {@code Release},
+ *     {@code Reply}, and {@code Total}), in ms; null without batch reports
  * @param firstError the first error's text, or null
  */
 record Figures(String workload, String series, String mode, double startMb, int databases, long planned,
-    long statements, long errors, double seconds, double statementsPerSecond, Map<String, Double> latencyMs,
+    long statements, long errors, double seconds, double statementsPerSecond, double jvmCpuMicrosPerStatement,
+    Map<String, Double> latencyMs,
     Double s3BytesDownPerStatement, Double s3BytesUpPerStatement, Map<String, Double> awsCallsPerStatement,
     Map<String, Long> awsCalls, Map<String, Double> lockWaitMs, Long batches, Double requestsPerBatch,
-    String firstError) {
+    Map<String, Double> batchStepMs, String firstError) {
 
   static Figures of(Workload workload, Mode mode, Phase phase) {
     long n = phase.done();
@@ -68,11 +74,25 @@ record Figures(String workload, String series, String mode, double startMb, int 
     Double perBatch = batchCount == 0 ? null
         : batches.stream().filter(BatchMetrics.Report::ok).mapToLong(BatchMetrics.Report::requests).sum()
             / (double) batchCount;
+    Map<String, Double> steps = null;
+    List<BatchMetrics.Report> ok = batches.stream().filter(BatchMetrics.Report::ok).toList();
+    if (!ok.isEmpty()) {
+      steps = new java.util.LinkedHashMap<>();
+      for (BatchMetrics.Step step : BatchMetrics.Step.values()) {
+        double sum = ok.stream().mapToDouble(b -> b.millis().getOrDefault(step, 0.0)).sum();
+        if (ok.stream().anyMatch(b -> b.millis().containsKey(step))) {
+          steps.put(step.metricName(), Math.round(sum / ok.size() * 1_000) / 1_000.0);
+        }
+      }
+      steps.put("Total", Math.round(ok.stream().mapToDouble(BatchMetrics.Report::totalMillis).sum() / ok.size() * 1_000)
+          / 1_000.0);
+    }
     double seconds = phase.seconds();
     return new Figures(workload.name(), workload.series().name().toLowerCase(java.util.Locale.ROOT), mode.label(),
         workload.seedBytes() / (double) (1 << 20), workload.databases(), workload.totalStatements(), n,
-        phase.errors(), seconds, seconds > 0 ? n / seconds : 0, latencyMs, down, up, perService, calls, lockWait,
-        batches.isEmpty() ? null : batchCount, perBatch, phase.firstError());
+        phase.errors(), seconds, seconds > 0 ? n / seconds : 0, n > 0 ? phase.cpuSeconds() * 1e6 / n : 0, latencyMs,
+        down, up, perService, calls, lockWait,
+        batches.isEmpty() ? null : batchCount, perBatch, steps, phase.firstError());
   }
 
   private static double ms(long micros) {

@@ -29,6 +29,8 @@ final class Phase {
   private Map<String, Long> calls;
   private long startNanos;
   private long stopNanos;
+  private long startCpuNanos;
+  private long stopCpuNanos;
 
   /** @param onStatement runs after each statement is done (the progress bar's step) */
   Phase(Runnable onStatement) {
@@ -49,6 +51,7 @@ final class Phase {
   void start(boolean markedOnly) {
     this.markedOnly = markedOnly;
     callsBefore = AwsCallCounter.snapshot(markedOnly);
+    startCpuNanos = processCpuNanos();
     startNanos = System.nanoTime();
   }
 
@@ -61,6 +64,22 @@ final class Phase {
   /** Stops the clock: the last statement is answered (the work behind it may still be finishing). */
   void stopClock() {
     stopNanos = System.nanoTime();
+    stopCpuNanos = processCpuNanos();
+  }
+
+  /**
+   * The CPU time this JVM used between {@link #start} and {@link #stopClock}, all its threads (the
+   * client's, the consumers', the garbage collector's and the compiler's), in seconds; not the
+   * emulator's, which runs in a process of its own. Less sensitive than wall time to other
+   * processes on a shared machine.
+   */
+  double cpuSeconds() {
+    return (stopCpuNanos - startCpuNanos) / 1e9;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Stops counting AWS requests: the work behind the statements is over. */

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchReportTest {
   private static Figures figures(String workload, String series, String mode, double perSecond, Double bytesUp) {
     boolean aws = bytesUp != null;
-    return new Figures(workload, series, mode, 1.0, 1, 1_000, 1_000, 0, 1_000 / perSecond, perSecond,
+    return new Figures(workload, series, mode, 1.0, 1, 1_000, 1_000, 0, 1_000 / perSecond, perSecond, 25.0,
         Map.of("p50", 1.0, "p95", 2.0, "p99", 3.0, "max", 4.0), aws ? 10.0 : null, bytesUp,
         aws ? Map.of("EC2", 0.5, "S3", 0.25) : Map.of(), aws ? Map.of("S3.PutObject", 250L) : Map.of(),
-        aws ? Map.of("p50", 5.0, "p99", 9.0) : null, aws ? 10L : null, aws ? 100.0 : null, null);
+        aws ? Map.of("p50", 5.0, "p99", 9.0) : null, aws ? 10L : null, aws ? 100.0 : null,
+        aws ? Map.of("LockWait", 5.0, "Fetch", 1.0, "Apply", 20.0, "Publish", 7.0, "Release", 3.0, "Reply", 4.0,
+            "Total", 40.0) : null, null);
   }
 
   private static BenchReport report() {
@@ -50,7 +52,9 @@ class BenchReportTest {
   void theTableHasARowPerModeAndWorkloadAndTheRatiosBesideTheTargets() {
     String table = report().table();
 
-    assertThat(table.lines().filter(l -> l.startsWith("chinook ")).toList()).hasSize(5);
+    // Four modes, the batch steps of the two modes on AWS, the ratios.
+    assertThat(table.lines().filter(l -> l.startsWith("chinook ")).toList()).hasSize(7);
+    assertThat(table).contains("mean ms per batch").containsPattern("chinook pipeline +5\\.0 +1\\.0 +20\\.0");
     assertThat(table).contains("pipeline/baseline").contains("1,000").contains("target (chinook)")
         .contains("0.250").contains("- a note");
   }
@@ -66,8 +70,8 @@ class BenchReportTest {
     assertThat(json.path("results")).hasSize(6);
     assertThat(json.path("results").get(2).path("awsCallsPerStatement").path("EC2").asDouble()).isEqualTo(0.5);
     assertThat(json.path("ratios").get(0).path("pipelineOverBaseline").asDouble()).isEqualTo(1_000.0);
-    assertThat(Files.readString(dir.resolve("report.md"))).contains("| chinook | baseline | 1.0 | 1 | 1,000 | 30 |")
-        .contains("![by database size](by-size.png)");
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("| chinook | baseline | 1.0 | 1 | 1,000 | 30 | 25.0 |")
+        .contains("![by database size](by-size.png)").contains("| chinook | pipeline | 10 | 100 | 5.0 | 1.0 | 20.0 |");
     for (String png : List.of("by-mode.png", "by-size.png", "by-databases.png")) {
       assertThat(ImageIO.read(dir.resolve(png).toFile())).as(png).isNotNull();
     }
