@@ -55,7 +55,7 @@ class SqlqStackTest {
         Map.entry("AWS::Lambda::Function", 2L), Map.entry("AWS::Lambda::Version", 1L),
         Map.entry("AWS::Lambda::Alias", 1L), Map.entry("AWS::Lambda::EventSourceMapping", 1L),
         Map.entry("AWS::Events::Rule", 1L), Map.entry("AWS::Lambda::Permission", 1L),
-        Map.entry("AWS::CloudWatch::Alarm", 1L)));
+        Map.entry("AWS::CloudWatch::Alarm", 1L), Map.entry("AWS::CloudWatch::Dashboard", 1L)));
     custom.resourceCountIs("AWS::KMS::Key", 1);
   }
 
@@ -179,6 +179,37 @@ class SqlqStackTest {
         "ComparisonOperator", "GreaterThanOrEqualToThreshold", "TreatMissingData", "notBreaching",
         "Dimensions", List.of(Map.of("Name", "QueueName",
             "Value", Map.of("Fn::GetAtt", List.of(logicalId(plain, "AWS::SQS::Queue", "SqlqDeadLetterQueue"), "QueueName"))))));
+  }
+
+  /**
+   * The dashboard graphs every metric of the consumer's Embedded Metric Format line for the whole
+   * stack (its bucket as dimension), beside the dead-letter alarm.
+   */
+  @Test
+  void dashboardGraphsTheConsumersBatchMetricsBesideTheDeadLetterAlarm() throws IOException {
+    Map<String, Map<String, Object>> dashboards = plain.findResources("AWS::CloudWatch::Dashboard");
+    assertThat(dashboards).hasSize(1);
+    Map<?, ?> properties = (Map<?, ?>) dashboards.values().iterator().next().get("Properties");
+    assertThat(properties.get("DashboardName")).isEqualTo("sqlq-batches");
+    var body = new ObjectMapper().readTree(render(properties.get("DashboardBody")));
+    String bucket = "${" + logicalId(plain, "AWS::S3::Bucket", "SqlqDatabases") + "}";
+    String alarm = "${" + logicalId(plain, "AWS::CloudWatch::Alarm", "SqlqDeadLetterAlarm") + ".Arn}";
+
+    var widgets = body.path("widgets");
+    assertThat(widgets.get(0).path("properties").path("annotations").path("alarms").get(0).asText()).isEqualTo(alarm);
+    List<String> metrics = new ArrayList<>();
+    for (var widget : widgets) {
+      for (var metric : widget.path("properties").path("metrics")) {
+        assertThat(metric.get(0).asText()).isEqualTo(SqlqDatabase.METRICS_NAMESPACE);
+        assertThat(metric.get(2).asText() + "=" + metric.get(3).asText()).isEqualTo("Bucket=" + bucket);
+        // CloudWatch leaves out the default statistic, Average.
+        metrics.add(metric.get(1).asText() + " " + metric.get(4).path("stat").asText("Average"));
+      }
+    }
+    assertThat(metrics).containsExactly("Requests Sum", "Failed Sum", "Requests Average", "Messages Average",
+        "LockWait p50", "Fetch p50", "Apply p50", "Publish p50", "Release p50", "Reply p50", "Total p50",
+        "Total p99", "LockWait p99", "BytesDown Sum", "BytesUp Sum");
+    custom.hasResourceProperties("AWS::CloudWatch::Dashboard", Map.of("DashboardName", "orders-batches"));
   }
 
   @Test

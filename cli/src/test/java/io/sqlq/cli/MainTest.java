@@ -131,4 +131,13 @@ class MainTest {
 
     assertThat(params.values()).containsExactly(1L, 2.5, "x", null, true);
   }
+
+  @Test
+  void benchRefusesAnUnknownModeOrAMissingScriptBeforeStartingAnything(@TempDir Path dir) {
+    assertThat(run("bench", "--modes", "sqlite,fast")).isEqualTo(2);
+    assertThat(run("bench", "--chinook", dir.resolve("nope.sql").toString())).isEqualTo(2);
+
+    assertThat(err.toString()).contains("sqlq: unknown mode 'fast': one of [sqlite, applier, pipeline, baseline]")
+        .contains("sqlq: no such file: ").contains("nope.sql").doesNotContain("\tat ");
+  }
 }

@@ -74,7 +74,11 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
 
   /**
    * The Lambda entry point: reads {@link SqlqConfig} from the environment and builds the SDK
-   * clients once per execution environment (they live as long as it does).
+   * clients once per execution environment (they live as long as it does). It logs one line of
+   * metrics per database batch on standard output, which Lambda sends to the function's log
+   * group ({@link BatchMetrics#toLog}: CloudWatch Embedded Metric Format, so the figures become
+   * metrics without code); the builder's default listener stays {@link BatchListener#NONE}, since
+   * the standard output of the local tools and the tests is theirs.
    *
    * @throws io.sqlq.core.ConfigurationException when a variable is missing or invalid
    */
@@ -84,7 +88,8 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
 
   private static Builder onAws(SqlqConfig config) {
     AwsClients clients = new AwsClients(config);
-    return builder(config).aws(clients.newS3Client(), clients.newSqsClient(), clients.newEc2Client());
+    return builder(config).aws(clients.newS3Client(), clients.newSqsClient(), clients.newEc2Client())
+        .listener(BatchMetrics.toLog(config, System.out));
   }
 
   private ConsumerHandler(Parts p) {
@@ -182,7 +187,11 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
       return this;
     }
 
-    /** Hears each step of every batch; default {@link BatchListener#NONE}. */
+    /**
+     * Hears each step of every batch; default {@link BatchListener#NONE} (the Lambda entry point
+     * sets {@link BatchMetrics#toLog}). To add metrics to another listener, such as fault
+     * injection, pass {@link BatchListener#all}{@code (metrics, faults)}.
+     */
     public Builder listener(BatchListener listener) {
       this.listener = listener;
       return this;
@@ -284,6 +293,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
   private boolean process(String db, List<Decoded> records, Duration budget) {
     List<Request> requests = records.stream().flatMap(r -> r.requests().stream()).toList();
     try {
+      listener.received(db, records.size(), requests.size());
       AppliedBatch applied = batch.run(db, budget, connection -> applier.apply(connection, requests));
       int messages = replies.send(db, applied.requests());
       listener.replied(db, messages);
@@ -294,10 +304,21 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     } catch (SqlqException e) {
       log.warn("database {}: {} records failed, {}: {}", db, records.size(),
           e.retryable() ? "will be redelivered" : "not retryable, will reach the dead-letter queue", e.getMessage());
+      tellFailed(db, e);
       return false;
     } catch (RuntimeException e) {
       log.error("database {}: {} records failed on an unexpected error", db, records.size(), e);
+      tellFailed(db, e);
       return false;
+    }
+  }
+
+  /** Tells the listener that {@code db}'s batch failed; the records fail either way, so a throw is only logged. */
+  private void tellFailed(String db, RuntimeException failure) {
+    try {
+      listener.failed(db, failure);
+    } catch (RuntimeException e) {
+      log.warn("the batch listener failed on the failure of database {}: {}", db, e.toString());
     }
   }
 

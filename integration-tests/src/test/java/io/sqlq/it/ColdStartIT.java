@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * path applies a request against the local emulators (SQS through {@code AWS_ENDPOINT_URL_SQS})
  * and publishes the database. Prints the jar's size and the time to the first handled event
  * (cold-start class loading), the figures of the closing note.
+ * The entry point logs its per-batch metrics on standard output ({@code BatchMetrics.toLog}).
  */
 class ColdStartIT {
   /** The consumer module's Lambda jar, built by its package phase before this module runs. */
@@ -51,6 +52,10 @@ class ColdStartIT {
           log.lines().filter(l -> l.startsWith("cold start:")).findFirst().orElseThrow());
       assertThat(s3.headObject(b -> b.bucket(config.bucket()).key(config.databaseKey(db))).contentLength())
           .isPositive();
+      // The entry point logs one CloudWatch Embedded Metric Format line per database batch.
+      assertThat(log.lines().filter(l -> l.startsWith("{\"_aws\":")).toList()).hasSize(2)
+          .allSatisfy(l -> assertThat(l).contains("\"Database\":\"" + db + "\"", "\"Outcome\":\"ok\"",
+              "\"Bucket\":\"" + config.bucket() + "\""));
     }
   }
 }
