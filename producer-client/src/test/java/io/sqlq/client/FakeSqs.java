@@ -164,12 +164,12 @@ final class FakeSqs implements SqsClient {
       if (failSend.test(request)) {
         throw serverError("SendMessage");
       }
-      sent.add(request);
       message = Message.builder().messageId("m-" + ++nextId).body(request.messageBody())
           .attributesWithStrings(request.messageGroupId() == null ? Map.of() : Map.of("MessageGroupId", request.messageGroupId()))
           .build();
       handler = handlers.get(request.queueUrl());
       if (handler == null) {
+        sent.add(request);
         visible.computeIfAbsent(request.queueUrl(), url -> new ArrayDeque<>()).add(message);
         arrived.signalAll();
       }
@@ -177,7 +177,15 @@ final class FakeSqs implements SqsClient {
       lock.unlock();
     }
     if (handler != null) {
+      // Counted as sent only once handled, so that a test that awaits a send sees what the
+      // handler (the fake consumer) made of it: counting first raced with the handler.
       handler.accept(message);
+      lock.lock();
+      try {
+        sent.add(request);
+      } finally {
+        lock.unlock();
+      }
     }
     return SendMessageResponse.builder().messageId(message.messageId()).build();
   }
