@@ -264,10 +264,10 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> counts = workloads.stream().filter(w -> w.series() == Series.DATABASES)
         .map(w -> Integer.toString(w.databases())).toList();
     notes.add("The size series starts each database at the given size (the generated table) and adds the inserts;"
-        + " the databases series spreads the same total of inserts over " + String.join(", ", counts)
-        + " databases, with one local consumer per database up to " + maxPollers + ". The pipeline's local stack"
-        + " (emulated queues, consumers, reaper) and its client are kept from one workload to the next while the"
-        + " number of consumers stays the same; each workload has databases of its own.");
+        + (counts.isEmpty() ? "" : " the databases series spreads the same total of inserts over "
+            + String.join(", ", counts) + " databases, with one local consumer per database up to " + maxPollers + ";")
+        + " the pipeline's local stack (emulated queues, consumers, reaper) and its client are kept from one workload"
+        + " to the next while the number of consumers stays the same; each workload has databases of its own.");
     notes.add("Before the first workload the local modes run " + (quick ? "once" : "three times") + " on the Chinook"
         + " statements, unmeasured, so the JIT compiler has done its first passes (steady state needs more on a busy"
         + " machine). JVM CPU µs/statement is this process's CPU time (every thread; not the emulator's) per statement:"
