@@ -84,6 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
           + " times slower, so it runs the first statements of each workload for this long.")
   Integer baselineSeconds;
 
+  @Option(names = "--local-runs", paramLabel = "N",
+      description = "Runs of the local modes (sqlite, applier) on each workload, of which the median is reported"
+          + " (default: 5, with --quick 1); the modes on the emulator run once.")
+  Integer localRuns;
+
   @Option(names = "--max-pollers", paramLabel = "N", defaultValue = "4",
       description = "Most local consumers (Lambda's concurrency) for the pipeline: one per database up to N"
           + " (default: ${DEFAULT-VALUE}).")
@@ -99,6 +104,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (maxPollers < 1) {
       throw new IllegalArgumentException("--max-pollers must be at least 1, not " + maxPollers);
+    }
+    if (localRuns != null && localRuns < 1) {
+      throw new IllegalArgumentException("--local-runs must be at least 1, not " + localRuns);
     }
     Duration budget = Duration.ofSeconds(baselineSeconds != null ? baselineSeconds : quick ? 2 : 20);
     Instant started = Instant.now();
@@ -137,7 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
         AwsRuns.BaselineStack baseline = modes.contains(Mode.BASELINE)
             ? new AwsRuns.BaselineStack(clients, "bench-baseline") : null;
         Pipelines pipelines = new Pipelines(emulators)) {
-      warmUp(scratch, quick ? 1 : 3);
+      warmUp(scratch, quick ? 1 : 5);
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("bench").setInitialMax(planned)
           .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().showSpeed()
           .setConsumer(new ConsoleProgressBarConsumer(err)).build()) {
@@ -149,19 +157,23 @@ public final class BenchCommand implements Callable<Integer> {
             bar.setExtraMessage(" " + workload.name() + " " + mode.label());
             long before = bar.getCurrent();
             long phaseStart = System.nanoTime();
-            Phase phase = new Phase(bar::step);
             Path dir = Files.createDirectories(scratch.resolve(workload.database(mode, 0)));
-            System.gc();
-            switch (mode) {
-              case SQLITE -> LocalRuns.sqlite(workload, phase, dir);
-              case APPLIER -> LocalRuns.applier(workload, phase, dir);
-              case PIPELINE -> AwsRuns.pipeline(workload, phase,
-                  pipelines.with(Math.min(workload.databases(), maxPollers)));
-              case BASELINE -> AwsRuns.baseline(workload, phase, baseline, dir, budget);
+            List<Phase> runs = new ArrayList<>();
+            for (int run = 0; run < (mode.usesAws() ? 1 : localRuns()); run++) {
+              Phase phase = new Phase(run == 0 ? bar::step : () -> {});
+              System.gc();
+              switch (mode) {
+                case SQLITE -> LocalRuns.sqlite(workload, phase, dir);
+                case APPLIER -> LocalRuns.applier(workload, phase, dir);
+                case PIPELINE -> AwsRuns.pipeline(workload, phase,
+                    pipelines.with(Math.min(workload.databases(), maxPollers)));
+                case BASELINE -> AwsRuns.baseline(workload, phase, baseline, dir, budget);
+              }
+              runs.add(phase);
             }
             deleteTree(dir);
             bar.stepTo(before + workload.totalStatements());
-            Figures figures = Figures.of(workload, mode, phase);
+            Figures figures = Figures.of(workload, mode, median(runs));
             results.add(figures);
             log.info("{} {}: {} statements in {} s measured, {} s with setup and teardown", workload.name(),
                 mode.label(), figures.statements(), String.format(Locale.ROOT, "%.2f", figures.seconds()),
@@ -171,6 +183,18 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return results;
+  }
+
+  /** How many times the local modes run each workload: {@code --local-runs}, else 5 (1 with {@code --quick}). */
+  private int localRuns() {
+    return localRuns != null ? localRuns : quick ? 1 : 5;
+  }
+
+  /** The run of median statements/s (the upper one of an even count). */
+  private static Phase median(List<Phase> runs) {
+    List<Phase> sorted = new ArrayList<>(runs);
+    sorted.sort(java.util.Comparator.comparingDouble(p -> p.done() / Math.max(p.seconds(), 1e-9)));
+    return sorted.get(sorted.size() / 2);
   }
 
   /** The pipeline stack of the current workload: kept while the number of consumers stays the same. */
@@ -264,14 +288,16 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> counts = workloads.stream().filter(w -> w.series() == Series.DATABASES)
         .map(w -> Integer.toString(w.databases())).toList();
     notes.add("The size series starts each database at the given size (the generated table) and adds the inserts;"
-        + " the databases series spreads the same total of inserts over " + String.join(", ", counts)
-        + " databases, with one local consumer per database up to " + maxPollers + ". The pipeline's local stack"
-        + " (emulated queues, consumers, reaper) and its client are kept from one workload to the next while the"
-        + " number of consumers stays the same; each workload has databases of its own.");
-    notes.add("Before the first workload the local modes run " + (quick ? "once" : "three times") + " on the Chinook"
-        + " statements, unmeasured, so the JIT compiler has done its first passes (steady state needs more on a busy"
-        + " machine). JVM CPU µs/statement is this process's CPU time (every thread; not the emulator's) per statement:"
-        + " on a shared machine it varies less than statements/s.");
+        + (counts.isEmpty() ? "" : " the databases series spreads the same total of inserts over "
+            + String.join(", ", counts) + " databases, with one local consumer per database up to " + maxPollers + ";")
+        + " the pipeline's local stack (emulated queues, consumers, reaper) and its client are kept from one workload"
+        + " to the next while the number of consumers stays the same; each workload has databases of its own.");
+    notes.add("Before the first workload the local modes run " + (quick ? "once" : "five times") + " on the Chinook"
+        + " statements, unmeasured, so the JIT compiler has done its first passes; then the local modes run each"
+        + " workload " + (localRuns() == 1 ? "once" : localRuns() + " times and the run of median statements/s is"
+        + " reported") + ", the modes on the emulator once. JVM CPU µs/statement is this process's CPU time (every"
+        + " thread, the JIT compiler's too; not the emulator's) per statement: on a shared machine it varies less than"
+        + " statements/s.");
     return notes;
   }
 
