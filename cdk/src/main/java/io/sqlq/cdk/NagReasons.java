@@ -47,12 +47,13 @@ final class NagReasons {
         NagPackSuppression.builder().id("AwsSolutions-IAM5")
             .reason(function + ": the wildcards are the narrowest the services allow. security-group/* is needed "
                 + "because a lock group's id is unknown before it exists; every action on it is conditioned on the "
-                + "sqlq:lock tag and the lock VPC (ec2:Vpc). db/* is the database key prefix of this bucket only. "
+                + "sqlq:lock tag and the lock VPC (ec2:Vpc). db/* and payloads/* are the database and payload key "
+                + "prefixes of this bucket only (payload objects get random names). "
                 + "<prefix>-replies* names the stack's reply queues, including clients' own ones created at run "
                 + "time. DescribeSecurityGroups supports no resource-level permission (Resource must be *).")
             .appliesTo(List.of(
                 regex("^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/\\*$"),
-                regex("^Resource::<[A-Za-z0-9]+\\.Arn>/([A-Za-z0-9_./-]*/)?db/\\*$"),
+                regex("^Resource::<[A-Za-z0-9]+\\.Arn>/([A-Za-z0-9_./-]*/)?(db|payloads)/\\*$"),
                 regex("^Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:[a-z0-9-]+-replies\\*$"),
                 regex("^Resource::\\*$")))
             .build()), true);

@@ -10,7 +10,12 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmWidget;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IWidget;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.ec2.CfnVPC;
@@ -43,7 +48,8 @@ import software.constructs.Construct;
  * Everything one sqlq deployment runs on (DESIGN.md), as one construct to drop into a CDK app:
  * the lock VPC, the databases bucket, the request queue with its dead-letter queue, the default
  * reply queue, the consumer function fed by the request queue, the reaper function on a one-minute
- * schedule, and an alarm on the dead-letter queue. Names follow {@code StackProvisioner}, so the
+ * schedule, an alarm on the dead-letter queue, and a dashboard of the consumer's per-batch metrics
+ * beside that alarm. Names follow {@code StackProvisioner}, so the
  * CLI and the SDK find a deployed stack as they find a local one.
  *
  * <p>Secure by default: every store encrypted at rest (S3-managed and SQS-managed keys, or one
@@ -79,10 +85,23 @@ public final class SqlqDatabase extends Construct {
   /** How often the reaper runs. */
   public static final Duration REAPER_RATE = Duration.minutes(1);
 
+  /**
+   * The namespace of the consumer's metrics, which it logs in CloudWatch Embedded Metric Format
+   * ({@code io.sqlq.consumer.EmbeddedMetricFormat}): {@code sqlq}, one dimension set {@code Bucket}
+   * (the stack) and one {@code Bucket, Database}.
+   */
+  public static final String METRICS_NAMESPACE = "sqlq";
+
   private static final Duration REAPER_TIMEOUT = Duration.seconds(60);
   private static final int REAPER_MEMORY_MB = 512;
 
   private final CfnVPC lockVpc;
+  /**
+   * Days an undelivered payload object is kept: 29, as long as its message may still be
+   * delivered or replayed (14 days in the request queue, the SQS maximum; up to 14 more in the
+   * dead-letter queue; 1 for the replay), the reasoning of {@code _sqlq_applied}'s retention.
+   */
+  static final int PAYLOAD_EXPIRATION_DAYS = 29;
   private final Bucket bucket;
   private final Queue requestQueue;
   private final Queue deadLetterQueue;
@@ -91,6 +110,7 @@ public final class SqlqDatabase extends Construct {
   private final Alias consumerAlias;
   private final Function reaper;
   private final Alarm deadLetterAlarm;
+  private final Dashboard dashboard;
   private final String keyPrefix;
 
   /**
@@ -160,7 +180,49 @@ public final class SqlqDatabase extends Construct {
         .alarmDescription("sqlq " + props.namePrefix() + ": messages wait in the dead-letter queue; "
             + "see their sqlq-error attribute, fix the cause, then replay them")
         .build();
+    dashboard = dashboard(props);
     NagReasons.lockVpcCarriesNoTraffic(lockVpc);
+  }
+
+  /**
+   * The dashboard {@code <namePrefix>-batches}: the dead-letter alarm, then the consumer's metrics
+   * for the whole stack (dimension {@code Bucket}), per minute: requests and failed batches, the
+   * time of each batch step (p50) and of whole batches (p50, p99, with the lock wait's p99), the S3
+   * bytes moved, and the requests and messages of a batch.
+   */
+  private Dashboard dashboard(SqlqDatabaseProps props) {
+    List<IWidget> alarmAndLoad = List.of(
+        AlarmWidget.Builder.create().title("Dead-letter queue").alarm(deadLetterAlarm).width(8).height(6).build(),
+        graph("Requests and failed batches per minute", List.of(metric("Requests", "Sum")),
+            List.of(metric("Failed", "Sum")), "requests", "failed batches"),
+        graph("Requests and messages per batch", List.of(metric("Requests", "Average"), metric("Messages", "Average")),
+            List.of(), "per batch", null));
+    List<IWidget> steps = List.of(
+        graph("Batch steps, p50 (ms)", List.of("LockWait", "Fetch", "Apply", "Publish", "Release", "Reply").stream()
+            .map(step -> metric(step, "p50")).toList(), List.of(), "ms", null),
+        graph("Batches and lock waits (ms)", List.of(metric("Total", "p50"), metric("Total", "p99"),
+            metric("LockWait", "p99")), List.of(), "ms", null),
+        graph("S3 bytes per minute", List.of(metric("BytesDown", "Sum"), metric("BytesUp", "Sum")), List.of(),
+            "bytes", null));
+    return Dashboard.Builder.create(this, "Dashboard").dashboardName(props.namePrefix() + "-batches")
+        .widgets(List.of(alarmAndLoad, steps)).build();
+  }
+
+  private Metric metric(String name, String statistic) {
+    return Metric.Builder.create().namespace(METRICS_NAMESPACE).metricName(name)
+        .dimensionsMap(Map.of("Bucket", bucket.getBucketName())).statistic(statistic).period(Duration.minutes(1))
+        .label(name + " " + statistic).build();
+  }
+
+  private static GraphWidget graph(String title, List<Metric> left, List<Metric> right, String leftLabel,
+      String rightLabel) {
+    var graph = GraphWidget.Builder.create().title(title).width(8).height(6).left(List.copyOf(left))
+        .leftYAxis(software.amazon.awscdk.services.cloudwatch.YAxisProps.builder().label(leftLabel).min(0).build());
+    if (!right.isEmpty()) {
+      graph.right(List.copyOf(right))
+          .rightYAxis(software.amazon.awscdk.services.cloudwatch.YAxisProps.builder().label(rightLabel).min(0).build());
+    }
+    return graph.build();
   }
 
   private Bucket bucket(SqlqDatabaseProps props, Key key) {
@@ -173,11 +235,24 @@ public final class SqlqDatabase extends Construct {
         .enforceSsl(true)
         .minimumTlsVersion(1.2)
         .lifecycleRules(List.of(LifecycleRule.builder().id("expire-old-database-versions")
-            .noncurrentVersionExpiration(Duration.days(props.noncurrentVersionDays())).build()))
+            .noncurrentVersionExpiration(Duration.days(props.noncurrentVersionDays())).build(),
+            undeliveredPayloads(props)))
         .removalPolicy(RemovalPolicy.RETAIN)
         .build();
     NagReasons.bucketNeedsNoAccessLog(databases);
     return databases;
+  }
+
+  /**
+   * Payload objects (bodies over one SQS message, under {@code <prefix>payloads/}) are deleted
+   * once delivered; one whose message is never delivered expires after
+   * {@link #PAYLOAD_EXPIRATION_DAYS}, and a deleted one's old version after a day. Where two
+   * rules overlap S3 honours the shorter expiration (Amazon S3 User Guide, "How Amazon S3
+   * handles conflicts in lifecycle configurations").
+   */
+  private static LifecycleRule undeliveredPayloads(SqlqDatabaseProps props) {
+    return LifecycleRule.builder().id("expire-undelivered-payloads").prefix(props.keyPrefix() + "payloads/")
+        .expiration(Duration.days(PAYLOAD_EXPIRATION_DAYS)).noncurrentVersionExpiration(Duration.days(1)).build();
   }
 
   private static Queue queue(Queue.Builder builder, Key key) {
@@ -251,4 +326,7 @@ public final class SqlqDatabase extends Construct {
 
   /** The alarm on the dead-letter queue's visible messages; it has no action: add one (an SNS topic). */
   public Alarm getDeadLetterAlarm() { return deadLetterAlarm; }
+
+  /** The dashboard of the consumer's per-batch metrics, beside the dead-letter alarm. */
+  public Dashboard getDashboard() { return dashboard; }
 }

@@ -24,6 +24,12 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  * and a 404 is how the consumer learns a database is new; so the consumer may list this one bucket,
  * although the code never calls ListObjects.
  *
+ * <p>Payloads (DESIGN.md, "Payloads over one message"): the consumer reads a request's payload
+ * object, offloads a large reply as one, and deletes the version of a request payload it read
+ * once the request is delivered (DeleteObject with a version id is authorized as
+ * {@code s3:DeleteObjectVersion}, Amazon S3 API Reference, DeleteObject), all under
+ * {@code <prefix>payloads/} only.
+ *
  * @param lockVpcArn ARN of the lock VPC
  * @param securityGroupArns {@code arn:<partition>:ec2:<region>:<account>:security-group/*}
  * @param bucketArn ARN of the databases bucket
@@ -75,6 +81,8 @@ record SqlqPolicies(
         statement("DatabaseReadWrite", List.of("s3:GetObject", "s3:PutObject"),
             List.of(bucketArn + "/" + keyPrefix + "db/*"), Map.of()),
         statement("DatabaseMissingIs404", List.of("s3:ListBucket"), List.of(bucketArn), Map.of()),
+        statement("Payloads", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObjectVersion"),
+            List.of(bucketArn + "/" + keyPrefix + "payloads/*"), Map.of()),
         statement("SendRepliesAndDeadLetters", List.of("sqs:SendMessage"),
             List.of(replyQueuesArn, deadLetterQueueArn), Map.of()));
   }

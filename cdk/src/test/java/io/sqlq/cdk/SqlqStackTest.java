@@ -55,7 +55,7 @@ class SqlqStackTest {
         Map.entry("AWS::Lambda::Function", 2L), Map.entry("AWS::Lambda::Version", 1L),
         Map.entry("AWS::Lambda::Alias", 1L), Map.entry("AWS::Lambda::EventSourceMapping", 1L),
         Map.entry("AWS::Events::Rule", 1L), Map.entry("AWS::Lambda::Permission", 1L),
-        Map.entry("AWS::CloudWatch::Alarm", 1L)));
+        Map.entry("AWS::CloudWatch::Alarm", 1L), Map.entry("AWS::CloudWatch::Dashboard", 1L)));
     custom.resourceCountIs("AWS::KMS::Key", 1);
   }
 
@@ -77,15 +77,18 @@ class SqlqStackTest {
         "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
             "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
         "LifecycleConfiguration", Map.of("Rules", List.of(Map.of("Id", "expire-old-database-versions",
-            "Status", "Enabled", "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)))))));
+            "Status", "Enabled", "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)),
+            Map.of("Id", "expire-undelivered-payloads", "Status", "Enabled", "Prefix", "payloads/",
+                "ExpirationInDays", 29, "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 1)))))));
     plain.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(
         List.of(Map.of("Effect", "Deny", "Action", "s3:*", "Principal", Map.of("AWS", "*"),
             "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")), "Resource", Match.anyValue()))))));
     custom.hasResourceProperties("AWS::S3::Bucket", Map.of(
         "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of("BucketKeyEnabled", true,
             "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "aws:kms", "KMSMasterKeyID", Match.anyValue())))),
-        "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(
-            Map.of("NoncurrentVersionExpiration", Map.of("NoncurrentDays", 7)))))));
+        "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(Match.objectLike(
+            Map.of("NoncurrentVersionExpiration", Map.of("NoncurrentDays", 7))), Match.objectLike(
+            Map.of("Id", "expire-undelivered-payloads", "Prefix", "tenant-a/payloads/")))))));
     custom.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
   }
 
@@ -178,6 +181,37 @@ class SqlqStackTest {
             "Value", Map.of("Fn::GetAtt", List.of(logicalId(plain, "AWS::SQS::Queue", "SqlqDeadLetterQueue"), "QueueName"))))));
   }
 
+  /**
+   * The dashboard graphs every metric of the consumer's Embedded Metric Format line for the whole
+   * stack (its bucket as dimension), beside the dead-letter alarm.
+   */
+  @Test
+  void dashboardGraphsTheConsumersBatchMetricsBesideTheDeadLetterAlarm() throws IOException {
+    Map<String, Map<String, Object>> dashboards = plain.findResources("AWS::CloudWatch::Dashboard");
+    assertThat(dashboards).hasSize(1);
+    Map<?, ?> properties = (Map<?, ?>) dashboards.values().iterator().next().get("Properties");
+    assertThat(properties.get("DashboardName")).isEqualTo("sqlq-batches");
+    var body = new ObjectMapper().readTree(render(properties.get("DashboardBody")));
+    String bucket = "${" + logicalId(plain, "AWS::S3::Bucket", "SqlqDatabases") + "}";
+    String alarm = "${" + logicalId(plain, "AWS::CloudWatch::Alarm", "SqlqDeadLetterAlarm") + ".Arn}";
+
+    var widgets = body.path("widgets");
+    assertThat(widgets.get(0).path("properties").path("annotations").path("alarms").get(0).asText()).isEqualTo(alarm);
+    List<String> metrics = new ArrayList<>();
+    for (var widget : widgets) {
+      for (var metric : widget.path("properties").path("metrics")) {
+        assertThat(metric.get(0).asText()).isEqualTo(SqlqDatabase.METRICS_NAMESPACE);
+        assertThat(metric.get(2).asText() + "=" + metric.get(3).asText()).isEqualTo("Bucket=" + bucket);
+        // CloudWatch leaves out the default statistic, Average.
+        metrics.add(metric.get(1).asText() + " " + metric.get(4).path("stat").asText("Average"));
+      }
+    }
+    assertThat(metrics).containsExactly("Requests Sum", "Failed Sum", "Requests Average", "Messages Average",
+        "LockWait p50", "Fetch p50", "Apply p50", "Publish p50", "Release p50", "Reply p50", "Total p50",
+        "Total p99", "LockWait p99", "BytesDown Sum", "BytesUp Sum");
+    custom.hasResourceProperties("AWS::CloudWatch::Dashboard", Map.of("DashboardName", "orders-batches"));
+  }
+
   @Test
   void consumerMayMakeExactlyTheCallsOfItsCode() {
     String vpc = LOCK_VPC.formatted(logicalId(plain, "AWS::EC2::VPC", "SqlqLockVpc"));
@@ -198,6 +232,7 @@ class SqlqStackTest {
             + " if {ArnEquals={ec2:Vpc=" + vpc + "}, Null={aws:ResourceTag/sqlq:lock=false}}",
         "DatabaseReadWrite [s3:GetObject, s3:PutObject] on " + bucket + "/db/* if {}",
         "DatabaseMissingIs404 s3:ListBucket on " + bucket + " if {}",
+        "Payloads [s3:GetObject, s3:PutObject, s3:DeleteObjectVersion] on " + bucket + "/payloads/* if {}",
         "SendRepliesAndDeadLetters sqs:SendMessage on [arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:"
             + "sqlq-replies*, ${" + logicalId(plain, "AWS::SQS::Queue", "SqlqDeadLetterQueue") + ".Arn}] if {}",
         "WriteOwnLogs [logs:CreateLogStream, logs:PutLogEvents] on ${"
@@ -221,6 +256,7 @@ class SqlqStackTest {
     String key = "${" + logicalId(custom, "AWS::KMS::Key", "SqlqKey") + ".Arn}";
     assertThat(consumer).contains("null [kms:Decrypt, kms:GenerateDataKey] on " + key + " if {}");
     assertThat(consumer).anyMatch(s -> s.startsWith("DatabaseReadWrite") && s.contains(".Arn}/tenant-a/db/* if {}"));
+    assertThat(consumer).anyMatch(s -> s.startsWith("Payloads") && s.contains(".Arn}/tenant-a/payloads/* if {}"));
     assertThat(consumer).anyMatch(s -> s.startsWith("SendRepliesAndDeadLetters") && s.contains(":orders-replies*,"));
     assertThat(statements(custom, "SqlqReaperRole")).noneMatch(s -> s.contains("kms:"));
   }

@@ -4,6 +4,7 @@ import io.sqlq.core.ConfigurationException;
 import io.sqlq.core.Environment;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +48,9 @@ final class FromStackCommand implements Callable<Integer> {
     if (regionName == null) {
       throw new ConfigurationException("no region: pass --region or set AWS_REGION");
     }
-    URI endpointUri = endpoint != null ? endpoint : env.endpoint();
+    Endpoints endpoints = endpoint != null ? Endpoints.of(endpoint) : env.endpoints();
     Stack stack;
-    try (AwsClients clients = new AwsClients(regionName, endpointUri);
+    try (AwsClients clients = new AwsClients(regionName, endpoints);
         CloudFormationClient cloudFormation = clients.newClient(CloudFormationClient.builder())) {
       stack = cloudFormation.describeStacks(b -> b.stackName(stackName)).stacks().get(0);
     } catch (SdkException e) {

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
  * until SIGINT or SIGTERM, then stops everything it started.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Start the local stack and its consumer; print one JSON line with endpoint, region, bucket,",
-        "requestQueueUrl, replyQueueUrl, deadLetterQueueUrl, lockVpcId; run until Ctrl-C."})
+    description = {"Start the local stack and its consumer; print one JSON line with endpoint, sqsEndpoint, region,",
+        "bucket, requestQueueUrl, replyQueueUrl, deadLetterQueueUrl, lockVpcId; run until Ctrl-C.",
+        "Reuses the running emulators AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SQS, _S3, _EC2 name, if set."})
 final class LocalUpCommand implements Callable<Integer> {
   @Mixin StackOptions stack;
 
@@ -53,7 +54,7 @@ final class LocalUpCommand implements Callable<Integer> {
   static Map<String, String> environment(SqlqConfig config) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put(Environment.AWS_REGION, config.region());
-    env.put(Environment.AWS_ENDPOINT_URL, String.valueOf(config.endpoint()));
+    env.putAll(EmulatorsCommand.variables(config.endpoints()));
     env.put("SQLQ_BUCKET", config.bucket());
     env.put("SQLQ_REQUEST_QUEUE_URL", config.requestQueueUrl());
     env.put("SQLQ_REPLY_QUEUE_URL", config.replyQueueUrl());
@@ -65,7 +66,7 @@ final class LocalUpCommand implements Callable<Integer> {
 
   static Map<String, String> describe(SqlqConfig config) {
     Map<String, String> out = new LinkedHashMap<>();
-    out.put("endpoint", String.valueOf(config.endpoint()));
+    out.putAll(EmulatorsCommand.describe(config.endpoints()));
     out.put("region", config.region());
     out.put("bucket", config.bucket());
     out.put("requestQueueUrl", config.requestQueueUrl());

@@ -14,8 +14,11 @@ final class StackOptions {
       description = "Concurrent consumer pollers, as Lambda's concurrent executions (default: ${DEFAULT-VALUE}).")
   int pollers;
 
-  /** The pipeline options; the emulator is the one {@code AWS_ENDPOINT_URL} names, if set. */
+  /**
+   * The pipeline options; the emulators are the running ones {@code AWS_ENDPOINT_URL} and
+   * {@code AWS_ENDPOINT_URL_SQS}, {@code _S3}, {@code _EC2} name, if any is set.
+   */
   LocalPipeline.Options options() {
-    return LocalPipeline.options(stackName).pollers(pollers).endpoint(Environment.system().endpoint()).build();
+    return LocalPipeline.options(stackName).pollers(pollers).endpoints(Environment.system().endpoints()).build();
   }
 }

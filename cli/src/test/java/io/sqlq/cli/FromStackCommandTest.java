@@ -3,6 +3,7 @@ package io.sqlq.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import io.sqlq.local.MotoServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,7 +33,7 @@ class FromStackCommandTest {
   @BeforeAll
   static void createStack() {
     moto = MotoServer.start();
-    try (AwsClients clients = new AwsClients("us-east-1", moto.endpoint());
+    try (AwsClients clients = new AwsClients("us-east-1", Endpoints.of(moto.endpoint()));
         CloudFormationClient cloudFormation = clients.newClient(CloudFormationClient.builder())) {
       cloudFormation.createStack(b -> b.stackName("demo").templateBody(TEMPLATE));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
+import io.sqlq.core.aws.Endpoints;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalUpEnvFileTest {
   @Test
   void aShellThatSourcesTheEnvFileReadsTheSameStackWithTheConsumersLease(@TempDir Path dir) throws Exception {
-    SqlqConfig stack = new SqlqConfig("us-east-1", URI.create("http://127.0.0.1:41234"), "sqlq-databases", "",
+    SqlqConfig stack = new SqlqConfig("us-east-1", new Endpoints(URI.create("http://127.0.0.1:41234"), null,
+        URI.create("http://127.0.0.1:41235"), null), "sqlq-databases", "",
         "http://127.0.0.1:41234/000000000000/sqlq-requests.fifo", "http://127.0.0.1:41234/000000000000/sqlq-replies",
         "http://127.0.0.1:41234/000000000000/sqlq-dead-letter.fifo", "vpc-1234", Duration.ofSeconds(20), null, null,
         null);

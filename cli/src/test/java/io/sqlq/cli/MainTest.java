@@ -57,6 +57,14 @@ class MainTest {
   }
 
   @Test
+  void queryWithoutAStackConfigurationNamesTheMissingVariables() {
+    int code = run("query", "--db", "main", "SELECT 1");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("sqlq: missing environment variables: ").contains("SQLQ_BUCKET");
+  }
+
+  @Test
   void execAndLocksWithoutAStackConfigurationNameTheMissingVariables() {
     for (String[] args : new String[][] {{"exec", "--db", "main", "VACUUM"}, {"locks", "list"}, {"locks", "reap"}}) {
       int code = run(args);
@@ -122,5 +130,14 @@ class MainTest {
         java.util.List.of("1", "2.5", "\"x\"", "null", "true"));
 
     assertThat(params.values()).containsExactly(1L, 2.5, "x", null, true);
+  }
+
+  @Test
+  void benchRefusesAnUnknownModeOrAMissingScriptBeforeStartingAnything(@TempDir Path dir) {
+    assertThat(run("bench", "--modes", "sqlite,fast")).isEqualTo(2);
+    assertThat(run("bench", "--chinook", dir.resolve("nope.sql").toString())).isEqualTo(2);
+
+    assertThat(err.toString()).contains("sqlq: unknown mode 'fast': one of [sqlite, applier, pipeline, baseline]")
+        .contains("sqlq: no such file: ").contains("nope.sql").doesNotContain("\tat ");
   }
 }

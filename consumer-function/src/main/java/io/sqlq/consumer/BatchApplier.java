@@ -9,7 +9,11 @@ import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.StatementResult;
+import io.sqlq.core.sqlite.StatementBudget;
+import io.sqlq.core.sqlite.StatementExecutor;
+import io.sqlq.core.sqlite.StatementFailedException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Step 4 of the batch (DESIGN.md, "Consumer: one batch"): applies a database's requests, in
@@ -67,12 +70,14 @@ public final class BatchApplier {
 
     /**
      * The consumer's settings: {@code config}'s statement timeout, reply queues and retention,
-     * and replies that fit one SQS message with the reply bundle around them
-     * ({@link MessageLimits#MAX_BODY_BYTES} less {@link MessageSizes#REPLY_BUNDLE_OVERHEAD_BYTES}).
+     * and replies that fit their reply bundle ({@link MessageSizes#REPLY_BUNDLE_OVERHEAD_BYTES})
+     * in one SQS message ({@link MessageLimits#MAX_BODY_BYTES}), or, when {@code offloading}
+     * (replies over one message go through S3), in {@link MessageLimits#MAX_PAYLOAD_BYTES}.
      */
-    public static Settings of(SqlqConfig config) {
+    public static Settings of(SqlqConfig config, boolean offloading) {
+      int maxBody = offloading ? MessageLimits.MAX_PAYLOAD_BYTES : MessageLimits.MAX_BODY_BYTES;
       return new Settings(config.statementTimeout(), new ReplyQueues(config.replyQueueUrl()),
-          config.appliedRetention(), MessageLimits.MAX_BODY_BYTES - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES);
+          config.appliedRetention(), maxBody - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES);
     }
   }
 
@@ -139,16 +144,20 @@ public final class BatchApplier {
     Exception failure = null;
     try (SqlqTables tables = new SqlqTables(connection);
         StatementExecutor executor = new StatementExecutor(connection, budget, maxReplyBytes);
-        java.sql.Statement control = connection.createStatement()) {
+        Savepoint control = new Savepoint(connection)) {
       long version = tables.version() + 1;
       Instant at = clock.instant();
       List<AppliedRequest> applied = new ArrayList<>(requests.size());
+      // The replies of the batch's ids applied before, read in a few queries rather than one per
+      // request; each reply recorded below joins them, so an id twice in the batch is answered
+      // from the first.
+      Map<String, String> stored = tables.storedReplies(requests.stream().map(Request::id).toList());
       for (Request asked : requests) {
         boolean replyQueueAllowed = replyQueues.allows(asked.replyTo());
         Request request = replyQueueAllowed ? asked : answeredOnDefaultQueue(asked);
-        Optional<String> stored = tables.storedReply(request.id());
-        if (stored.isPresent()) {
-          applied.add(new AppliedRequest(request, codec.decodeReplies(stored.get()).get(0), stored.get()));
+        String storedReply = stored.get(request.id());
+        if (storedReply != null) {
+          applied.add(new AppliedRequest(request, codec.decodeReplies(storedReply).get(0), storedReply));
           continue;
         }
         ReplyError refused = replyQueueAllowed ? refusal(request, lost) : replyQueueRefused(asked);
@@ -156,6 +165,7 @@ public final class BatchApplier {
             ? answered(request, Reply.error(request, refused, version, at))
             : applyOne(request, executor, control, version, at);
         tables.recordReply(request.id(), outcome.encodedReply(), at.toEpochMilli());
+        stored.put(request.id(), outcome.encodedReply());
         applied.add(outcome);
         listener.requestApplied(db, outcome);
       }
@@ -192,9 +202,9 @@ public final class BatchApplier {
   }
 
   private AppliedRequest applyOne(
-      Request request, StatementExecutor executor, java.sql.Statement control, long version, Instant at)
+      Request request, StatementExecutor executor, Savepoint control, long version, Instant at)
       throws SQLException, TransactionLostException {
-    control.execute("SAVEPOINT sqlq_request");
+    control.begin();
     Reply reply;
     try {
       List<StatementResult> results = new ArrayList<>(request.statements().size());
@@ -204,12 +214,12 @@ public final class BatchApplier {
       reply = Reply.ok(request, results, version, at);
       String encoded = codec.encodeReply(reply);
       if (MessageSizes.utf8Length(encoded) <= maxReplyBytes) {
-        control.execute("RELEASE sqlq_request");
+        control.release();
         return new AppliedRequest(request, reply, encoded);
       }
       reply = Reply.error(request, new ReplyError(ReplyError.REPLY_TOO_LARGE, "the reply would take "
           + MessageSizes.utf8Length(encoded) + " bytes, more than the " + maxReplyBytes
-          + " bytes one SQS message can carry; select fewer rows or columns", null), version, at);
+          + " bytes a reply may take; select fewer rows or columns", null), version, at);
     } catch (StatementFailedException e) {
       reply = Reply.error(request, e.error(), version, at);
     }
@@ -222,17 +232,52 @@ public final class BatchApplier {
   }
 
   /** Rolls back the request's savepoint; throws when SQLite already rolled back everything. */
-  private static void rollbackRequest(java.sql.Statement control, String requestId, ReplyError error)
+  private static void rollbackRequest(Savepoint control, String requestId, ReplyError error)
       throws SQLException, TransactionLostException {
     try {
-      control.execute("ROLLBACK TO sqlq_request");
+      control.rollback();
     } catch (SQLException e) {
       if (String.valueOf(e.getMessage()).contains("no such savepoint")) {
         throw new TransactionLostException(requestId, error);
       }
       throw e;
     }
-    control.execute("RELEASE sqlq_request");
+    control.release();
+  }
+
+  /**
+   * The savepoint {@code sqlq_request} of each request, its three statements prepared once per
+   * batch rather than parsed again twice per request.
+   */
+  private static final class Savepoint implements AutoCloseable {
+    private final PreparedStatement begin;
+    private final PreparedStatement release;
+    private final PreparedStatement rollback;
+
+    Savepoint(Connection connection) throws SQLException {
+      begin = connection.prepareStatement("SAVEPOINT sqlq_request");
+      release = connection.prepareStatement("RELEASE sqlq_request");
+      rollback = connection.prepareStatement("ROLLBACK TO sqlq_request");
+    }
+
+    void begin() throws SQLException {
+      begin.execute();
+    }
+
+    void release() throws SQLException {
+      release.execute();
+    }
+
+    void rollback() throws SQLException {
+      rollback.execute();
+    }
+
+    @Override
+    public void close() throws SQLException {
+      begin.close();
+      release.close();
+      rollback.close();
+    }
   }
 
   private static void rollbackQuietly(Connection connection, Exception cause) {

@@ -12,6 +12,9 @@ import io.sqlq.core.SqlqException;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.SecurityGroupLock;
+import io.sqlq.core.payload.MalformedPointerException;
+import io.sqlq.core.payload.PayloadPointer;
+import io.sqlq.core.payload.Payloads;
 import io.sqlq.core.protocol.MalformedMessageException;
 import io.sqlq.core.protocol.MessageContext;
 import io.sqlq.core.protocol.MessageLimits;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -44,10 +48,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code ReportBatchItemFailures}, or Lambda ignores the partial response and retries the whole
  * batch.
  *
- * <p>Per record: a body that does not decode goes to the dead-letter queue at once (see
- * {@link DeadLetters}) and is reported as done. Per database: any failure (lock wait budget
- * exhausted, a refused publish, S3 down, a transient reply send failure) reports every record
- * of that database as failed, so SQS redelivers them in order; other databases are unaffected.
+ * <p>Per record: a payload pointer is resolved first ({@link RequestPayloads}; a transient S3
+ * failure fails the record, a pointer it must not or cannot follow dead-letters it), then a body
+ * that does not decode goes to the dead-letter queue at once (see {@link DeadLetters}) and is
+ * reported as done. The payload objects of records that are done are deleted after step 7.
+ * Per database: any failure (lock wait budget exhausted, a refused publish, S3 down, a transient
+ * reply send failure) reports every record of that database as failed, so SQS redelivers them in
+ * order; other databases are unaffected.
  */
 public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger log = LoggerFactory.getLogger(ConsumerHandler.class);
@@ -59,13 +66,19 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
   private final BatchApplier applier;
   private final ReplySender replies;
   private final DeadLetters deadLetters;
+  /** Resolves request payload pointers; null when the consumer has no S3 client (in-memory tests). */
+  private final RequestPayloads payloads;
   private final String defaultReplyTo;
   private final Duration lockWaitBudget;
   private final BatchListener listener;
 
   /**
    * The Lambda entry point: reads {@link SqlqConfig} from the environment and builds the SDK
-   * clients once per execution environment (they live as long as it does).
+   * clients once per execution environment (they live as long as it does). It logs one line of
+   * metrics per database batch on standard output, which Lambda sends to the function's log
+   * group ({@link BatchMetrics#toLog}: CloudWatch Embedded Metric Format, so the figures become
+   * metrics without code); the builder's default listener stays {@link BatchListener#NONE}, since
+   * the standard output of the local tools and the tests is theirs.
    *
    * @throws io.sqlq.core.ConfigurationException when a variable is missing or invalid
    */
@@ -75,22 +88,30 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
 
   private static Builder onAws(SqlqConfig config) {
     AwsClients clients = new AwsClients(config);
-    return builder(config).aws(clients.newS3Client(), clients.newSqsClient(), clients.newEc2Client());
+    return builder(config).aws(clients.newS3Client(), clients.newSqsClient(), clients.newEc2Client())
+        .listener(BatchMetrics.toLog(config, System.out));
   }
 
   private ConsumerHandler(Parts p) {
     this.listener = p.listener();
     this.batch = new DatabaseBatch(p.lock(), p.store(), p.workDirectory(), p.listener());
-    this.applier = new BatchApplier(BatchApplier.Settings.of(p.config()), p.clock(), p.listener());
-    this.replies = new ReplySender(p.sqs(), new ReplyCodec(), MessageLimits.MAX_BODY_BYTES);
+    boolean offloading = p.s3() != null;
+    this.applier = new BatchApplier(BatchApplier.Settings.of(p.config(), offloading), p.clock(), p.listener());
+    this.replies = new ReplySender(offloading
+        ? Payloads.offloading(p.sqs(), p.s3(), p.config().bucket(), p.config().payloadKeyPrefix()) : p.sqs(),
+        new ReplyCodec(), MessageLimits.MAX_BODY_BYTES);
+    this.payloads = offloading ? new RequestPayloads(p.s3(), p.config().bucket(), p.config().payloadKeyPrefix()) : null;
     this.deadLetters = new DeadLetters(p.sqs(), p.config().deadLetterQueueUrl(), p.clock());
     this.defaultReplyTo = p.config().replyQueueUrl();
     this.lockWaitBudget = p.config().lockWaitBudget();
   }
 
-  /** What {@link Builder} resolved: every part set, defaults filled in. */
-  private record Parts(SqlqConfig config, SqsClient sqs, DatabaseLock lock, DatabaseStore store, Path workDirectory,
-      Clock clock, BatchListener listener) {}
+  /**
+   * What {@link Builder} resolved: every part set, defaults filled in; {@code s3} is null when
+   * only in-memory ports were set, and then payloads are not offloaded nor followed.
+   */
+  private record Parts(SqlqConfig config, SqsClient sqs, S3Client s3, DatabaseLock lock, DatabaseStore store,
+      Path workDirectory, Clock clock, BatchListener listener) {}
 
   /**
    * Starts building the consumer of the stack {@code config} names: the one way to build it, used
@@ -123,8 +144,11 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     /**
      * The stack's AWS clients, owned by the caller: replies and dead letters through {@code sqs},
-     * the {@link S3DatabaseStore} in {@code config}'s bucket through {@code s3}, the
-     * {@link SecurityGroupLock} in {@code config}'s lock VPC with its lease through {@code ec2}.
+     * the {@link S3DatabaseStore} in {@code config}'s bucket and the payload objects under its
+     * {@link SqlqConfig#payloadKeyPrefix()} through {@code s3}, the {@link SecurityGroupLock} in
+     * {@code config}'s lock VPC with its lease through {@code ec2}. Without {@code s3} (tests with
+     * in-memory ports) a reply over one message is answered {@code SQLQ_REPLY_TOO_LARGE} and a
+     * request payload pointer is dead-lettered.
      */
     public Builder aws(S3Client s3, SqsClient sqs, Ec2Client ec2) {
       this.s3 = s3;
@@ -163,7 +187,11 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
       return this;
     }
 
-    /** Hears each step of every batch; default {@link BatchListener#NONE}. */
+    /**
+     * Hears each step of every batch; default {@link BatchListener#NONE} (the Lambda entry point
+     * sets {@link BatchMetrics#toLog}). To add metrics to another listener, such as fault
+     * injection, pass {@link BatchListener#all}{@code (metrics, faults)}.
+     */
     public Builder listener(BatchListener listener) {
       this.listener = listener;
       return this;
@@ -185,7 +213,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
         throw new IllegalStateException("a consumer needs an SQS client, a lock and a store: set aws(s3, sqs, ec2),"
             + " or sqs, lock and store");
       }
-      return new Parts(config, sqs, theLock, theStore, workDirectory, clock, listener);
+      return new Parts(config, sqs, s3, theLock, theStore, workDirectory, clock, listener);
     }
   }
 
@@ -208,20 +236,56 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     Map<String, String> attributes = record.getAttributes() == null ? Map.of() : record.getAttributes();
     var context = new MessageContext(record.getMessageId(), attributes.get("MessageGroupId"),
         requestIdAttribute(record), defaultReplyTo);
+    RequestPayloads.Read payload;
     try {
-      List<Request> requests = codec.decodeRequests(record.getBody(), context);
-      return Optional.of(new Decoded(record, requests.get(0).db(), requests));
-    } catch (RuntimeException e) {
-      // Not only MalformedMessageException: a decoder bug must not fail every record of the batch.
-      String reason = e instanceof MalformedMessageException ? e.getMessage() : "the decoder failed: " + e;
-      log.warn("message {} does not decode, moving it to the dead-letter queue: {}", record.getMessageId(), reason);
-      try {
-        deadLetters.send(record, context, reason);
-      } catch (SqlqException dlq) {
-        log.error("could not dead-letter message {}: {}", record.getMessageId(), dlq.getMessage());
+      payload = resolve(record);
+    } catch (SqlqException e) {
+      if (e.retryable()) {
+        log.warn("the payload of message {} cannot be read now, it will be redelivered: {}",
+            record.getMessageId(), e.getMessage());
         failures.add(new BatchItemFailure(record.getMessageId()));
+      } else {
+        deadLetter(record, context, e.getMessage(), failures);
       }
       return Optional.empty();
+    }
+    try {
+      List<Request> requests = codec.decodeRequests(payload == null ? record.getBody() : payload.body(), context);
+      return Optional.of(new Decoded(record, requests.get(0).db(), requests, payload));
+    } catch (RuntimeException e) {
+      // Not only MalformedMessageException: a decoder bug must not fail every record of the batch.
+      deadLetter(record, context, e instanceof MalformedMessageException ? e.getMessage() : "the decoder failed: " + e,
+          failures);
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The payload object a pointer record names, read; null for a record that carries its body.
+   *
+   * @throws SqlqException not retryable when the pointer is malformed, leads outside the stack's
+   *     payload prefix, names a missing or too large object, or this consumer follows no
+   *     pointers; retryable when S3 failed transiently
+   */
+  private RequestPayloads.Read resolve(SQSMessage record) {
+    Set<String> names = record.getMessageAttributes() == null ? Set.of() : record.getMessageAttributes().keySet();
+    Optional<PayloadPointer> pointer = PayloadPointer.of(record.getBody(), names);
+    if (pointer.isEmpty()) {
+      return null;
+    }
+    if (payloads == null) {
+      throw new MalformedPointerException("this consumer has no S3 client to read payload pointers with");
+    }
+    return payloads.read(pointer.get());
+  }
+
+  private void deadLetter(SQSMessage record, MessageContext context, String reason, List<BatchItemFailure> failures) {
+    log.warn("message {} cannot be applied, moving it to the dead-letter queue: {}", record.getMessageId(), reason);
+    try {
+      deadLetters.send(record, context, reason);
+    } catch (SqlqException dlq) {
+      log.error("could not dead-letter message {}: {}", record.getMessageId(), dlq.getMessage());
+      failures.add(new BatchItemFailure(record.getMessageId()));
     }
   }
 
@@ -229,19 +293,32 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
   private boolean process(String db, List<Decoded> records, Duration budget) {
     List<Request> requests = records.stream().flatMap(r -> r.requests().stream()).toList();
     try {
+      listener.received(db, records.size(), requests.size());
       AppliedBatch applied = batch.run(db, budget, connection -> applier.apply(connection, requests));
       int messages = replies.send(db, applied.requests());
       listener.replied(db, messages);
+      records.stream().filter(r -> r.payload() != null).forEach(r -> payloads.delete(r.payload()));
       log.info("database {} version {}: {} requests from {} messages, {} reply messages",
           db, applied.version(), requests.size(), records.size(), messages);
       return true;
     } catch (SqlqException e) {
       log.warn("database {}: {} records failed, {}: {}", db, records.size(),
           e.retryable() ? "will be redelivered" : "not retryable, will reach the dead-letter queue", e.getMessage());
+      tellFailed(db, e);
       return false;
     } catch (RuntimeException e) {
       log.error("database {}: {} records failed on an unexpected error", db, records.size(), e);
+      tellFailed(db, e);
       return false;
+    }
+  }
+
+  /** Tells the listener that {@code db}'s batch failed; the records fail either way, so a throw is only logged. */
+  private void tellFailed(String db, RuntimeException failure) {
+    try {
+      listener.failed(db, failure);
+    } catch (RuntimeException e) {
+      log.warn("the batch listener failed on the failure of database {}: {}", db, e.toString());
     }
   }
 
@@ -274,5 +351,6 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     return attribute == null ? null : attribute.getStringValue();
   }
 
-  private record Decoded(SQSMessage record, String db, List<Request> requests) {}
+  /** A decoded record; {@code payload} is the object its pointer named, null when it carried its body. */
+  private record Decoded(SQSMessage record, String db, List<Request> requests, RequestPayloads.Read payload) {}
 }

@@ -2,8 +2,11 @@ package io.sqlq.consumer;
 
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
+import io.sqlq.core.sqlite.HardenedSqlite;
 import io.sqlq.core.store.DatabaseStore.Fetched;
 import io.sqlq.core.store.DatabaseStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -79,9 +82,10 @@ public final class DatabaseBatch {
       AppliedBatch batch = apply(db, file, step);
       listener.applied(db, batch);
       kept.checkHeld();
+      long bytes = size(file);
       String etag = store.publish(db, file, baseEtag, batch.version());
       copies.remember(db, etag);
-      listener.published(db, batch.version());
+      listener.published(db, batch.version(), bytes);
       return batch;
     } catch (RuntimeException e) {
       failure = e;
@@ -103,8 +107,17 @@ public final class DatabaseBatch {
         yield null;
       }
     };
-    listener.fetched(db, fetched);
+    listener.fetched(db, fetched, fetched instanceof Fetched.Downloaded ? size(file) : 0);
     return etag;
+  }
+
+  /** The size of {@code file} for the listener; -1 when it cannot be read (the step itself then fails on its own). */
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /** Step 4 on the working copy. */

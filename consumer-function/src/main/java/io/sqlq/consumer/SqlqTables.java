@@ -5,7 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Optional;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 
 /**
  * sqlq's own tables inside every database file.
@@ -22,6 +26,9 @@ import java.util.Optional;
  * </ul>
  */
 final class SqlqTables implements AutoCloseable {
+  /** Ids looked up by one query of {@link #storedReplies}: well below SQLite's 32,766 parameters. */
+  static final int IDS_PER_LOOKUP = 500;
+
   private static final String SCHEMA = """
       CREATE TABLE IF NOT EXISTS _sqlq_applied (
         id TEXT PRIMARY KEY NOT NULL,
@@ -35,7 +42,9 @@ final class SqlqTables implements AutoCloseable {
       ) WITHOUT ROWID;
       """;
 
-  private final PreparedStatement findReply;
+  private final Connection connection;
+  /** The lookup of {@value #IDS_PER_LOOKUP} ids, prepared when a batch first needs it. */
+  private PreparedStatement findReplies;
   private final PreparedStatement insertReply;
   private final PreparedStatement pruneApplied;
   private final PreparedStatement readVersion;
@@ -50,7 +59,7 @@ final class SqlqTables implements AutoCloseable {
         }
       }
     }
-    findReply = connection.prepareStatement("SELECT reply FROM _sqlq_applied WHERE id = ?");
+    this.connection = connection;
     insertReply = connection.prepareStatement(
         "INSERT INTO _sqlq_applied(id, reply, applied_at_ms) VALUES (?, ?, ?)");
     pruneApplied = connection.prepareStatement("DELETE FROM _sqlq_applied WHERE id IN"
@@ -61,12 +70,40 @@ final class SqlqTables implements AutoCloseable {
             + " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   }
 
-  /** The stored reply of request {@code id}, if it was applied before. */
-  Optional<String> storedReply(String id) throws SQLException {
-    findReply.setString(1, id);
-    try (ResultSet rs = findReply.executeQuery()) {
-      return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+  /**
+   * The stored replies of those of {@code ids} that were applied before, by id: one query per
+   * {@value #IDS_PER_LOOKUP} ids, not one per id (the query of a full chunk is prepared once per
+   * batch, that of the last, shorter one each time).
+   *
+   * @return a mutable map, empty when none was applied before
+   */
+  Map<String, String> storedReplies(List<String> ids) throws SQLException {
+    Map<String, String> replies = new HashMap<>();
+    List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
+    for (int from = 0; from < distinct.size(); from += IDS_PER_LOOKUP) {
+      List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + IDS_PER_LOOKUP));
+      boolean full = chunk.size() == IDS_PER_LOOKUP;
+      if (full && findReplies == null) {
+        findReplies = findRepliesOf(IDS_PER_LOOKUP);
+      }
+      try (PreparedStatement own = full ? null : findRepliesOf(chunk.size())) {
+        PreparedStatement query = full ? findReplies : own;
+        for (int i = 0; i < chunk.size(); i++) {
+          query.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = query.executeQuery()) {
+          while (rs.next()) {
+            replies.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
     }
+    return replies;
+  }
+
+  private PreparedStatement findRepliesOf(int ids) throws SQLException {
+    return connection.prepareStatement("SELECT id, reply FROM _sqlq_applied WHERE id IN ("
+        + String.join(", ", Collections.nCopies(ids, "?")) + ")");
   }
 
   /** Records that request {@code id} was answered with {@code reply}. */
@@ -103,7 +140,9 @@ final class SqlqTables implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    findReply.close();
+    if (findReplies != null) {
+      findReplies.close();
+    }
     insertReply.close();
     pruneApplied.close();
     readVersion.close();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.sqlite.HardenedSqlite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

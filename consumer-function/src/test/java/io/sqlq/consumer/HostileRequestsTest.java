@@ -10,6 +10,7 @@ import io.sqlq.core.protocol.ReplyError;
 import io.sqlq.core.protocol.ReplyQueues;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.sqlite.HardenedSqlite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -158,7 +159,7 @@ class HostileRequestsTest {
     List<Reply> replies = replies(small.apply(connection, List.of(request(FOREVER + " SELECT x FROM c"))));
 
     assertThat(errors(replies)).containsExactly("SQLQ_REPLY_TOO_LARGE: the rows take more than the 10000 bytes"
-        + " one SQS message can carry; select fewer rows or columns");
+        + " a reply may take; select fewer rows or columns");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.sqlq.core;
 
+import io.sqlq.core.aws.Endpoints;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,12 @@ public final class Environment {
   public static final String AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION";
   /** An AWS API endpoint override, such as a local emulator (the SDKs' standard variable). */
   public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+  /** S3's own endpoint override, winning over {@link #AWS_ENDPOINT_URL} (the SDKs' standard variable). */
+  public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
+  /** SQS's own endpoint override, winning over {@link #AWS_ENDPOINT_URL} (the SDKs' standard variable). */
+  public static final String AWS_ENDPOINT_URL_SQS = "AWS_ENDPOINT_URL_SQS";
+  /** EC2's own endpoint override, winning over {@link #AWS_ENDPOINT_URL} (the SDKs' standard variable). */
+  public static final String AWS_ENDPOINT_URL_EC2 = "AWS_ENDPOINT_URL_EC2";
 
   private final Map<String, String> variables;
   private final List<String> missing = new ArrayList<>();
@@ -63,12 +70,18 @@ public final class Environment {
   }
 
   /**
-   * {@code AWS_ENDPOINT_URL} as a URI, or null when unset (AWS itself).
+   * The endpoints {@code AWS_ENDPOINT_URL} and the per-service {@code AWS_ENDPOINT_URL_S3},
+   * {@code _SQS} and {@code _EC2} name ({@link Endpoints}); {@link Endpoints#AWS} when none is set.
    *
-   * @throws ConfigurationException when it is not an absolute http or https URL
+   * @throws ConfigurationException when one is not an absolute http or https URL
    */
-  public URI endpoint() {
-    String value = optional(AWS_ENDPOINT_URL);
+  public Endpoints endpoints() {
+    return new Endpoints(url(AWS_ENDPOINT_URL), url(AWS_ENDPOINT_URL_S3), url(AWS_ENDPOINT_URL_SQS),
+        url(AWS_ENDPOINT_URL_EC2));
+  }
+
+  private URI url(String name) {
+    String value = optional(name);
     if (value == null) {
       return null;
     }
@@ -80,7 +93,7 @@ public final class Environment {
     } catch (IllegalArgumentException e) {
       // reported below
     }
-    throw new ConfigurationException(AWS_ENDPOINT_URL + " must be an http or https URL, not '" + value + "'");
+    throw new ConfigurationException(name + " must be an http or https URL, not '" + value + "'");
   }
 
   /**

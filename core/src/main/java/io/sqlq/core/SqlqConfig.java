@@ -1,6 +1,6 @@
 package io.sqlq.core;
 
-import java.net.URI;
+import io.sqlq.core.aws.Endpoints;
 import java.time.Duration;
 
 /**
@@ -8,8 +8,9 @@ import java.time.Duration;
  * environment by {@link #fromEnvironment(Environment)} with the rules of {@link Environment}.
  *
  * @param region AWS region ({@code AWS_REGION}, else {@code AWS_DEFAULT_REGION})
- * @param endpoint an AWS API endpoint override such as a local emulator
- *     ({@code AWS_ENDPOINT_URL}), or null for AWS itself
+ * @param endpoints AWS API endpoint overrides such as local emulators ({@code AWS_ENDPOINT_URL}
+ *     and the per-service {@code AWS_ENDPOINT_URL_SQS}, {@code _S3}, {@code _EC2}; see
+ *     {@link Endpoints}); null means {@link Endpoints#AWS}
  * @param bucket the S3 bucket holding the databases ({@code SQLQ_BUCKET})
  * @param keyPrefix prefix of every key sqlq writes, empty or ending in {@code /}
  *     ({@code SQLQ_PREFIX}, default empty)
@@ -33,7 +34,7 @@ import java.time.Duration;
  */
 public record SqlqConfig(
     String region,
-    URI endpoint,
+    Endpoints endpoints,
     String bucket,
     String keyPrefix,
     String requestQueueUrl,
@@ -62,6 +63,7 @@ public record SqlqConfig(
   public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
   public SqlqConfig {
+    endpoints = endpoints == null ? Endpoints.AWS : endpoints;
     keyPrefix = keyPrefix == null ? "" : keyPrefix;
     if (!keyPrefix.isEmpty() && !keyPrefix.endsWith("/")) {
       throw new ConfigurationException("SQLQ_PREFIX must be empty or end in '/': '" + keyPrefix + "'");
@@ -110,9 +112,17 @@ public record SqlqConfig(
     String deadLetterQueue = env.required("SQLQ_DEAD_LETTER_QUEUE_URL");
     String lockVpc = env.required("SQLQ_LOCK_VPC_ID");
     env.checkRequired();
-    return new SqlqConfig(region, env.endpoint(), bucket, env.optional("SQLQ_PREFIX"), requestQueue, replyQueue,
+    return new SqlqConfig(region, env.endpoints(), bucket, env.optional("SQLQ_PREFIX"), requestQueue, replyQueue,
         deadLetterQueue, lockVpc, env.millis("SQLQ_LEASE_MS", null, 1), env.millis("SQLQ_LOCK_WAIT_MS", null, 0),
         env.millis("SQLQ_APPLIED_RETENTION_MS", null, 1), env.millis("SQLQ_STATEMENT_TIMEOUT_MS", null, 1));
+  }
+
+  /**
+   * The key prefix of payload objects, bodies over one SQS message offloaded to the bucket:
+   * {@code <prefix>payloads/}.
+   */
+  public String payloadKeyPrefix() {
+    return keyPrefix + "payloads/";
   }
 
   /** The S3 key of database {@code db}: {@code <prefix>db/<db>.sqlite}. */

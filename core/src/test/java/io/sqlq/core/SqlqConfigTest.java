@@ -3,6 +3,7 @@ package io.sqlq.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sqlq.core.aws.Endpoints;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -85,7 +86,13 @@ class SqlqConfigTest {
           .hasMessage("AWS_ENDPOINT_URL must be an http or https URL, not '" + bad + "'");
     }
     env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:5000");
-    assertThat(read().endpoint()).isEqualTo(URI.create("http://127.0.0.1:5000"));
+    assertThat(read().endpoints()).isEqualTo(Endpoints.of(URI.create("http://127.0.0.1:5000")));
+    env.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9324");
+    assertThat(read().endpoints()).isEqualTo(new Endpoints(URI.create("http://127.0.0.1:5000"),
+        URI.create("http://127.0.0.1:5000"), URI.create("http://127.0.0.1:9324"), URI.create("http://127.0.0.1:5000")));
+    env.put("AWS_ENDPOINT_URL_SQS", "localhost:9324");
+    assertThatThrownBy(this::read).isInstanceOf(ConfigurationException.class)
+        .hasMessage("AWS_ENDPOINT_URL_SQS must be an http or https URL, not 'localhost:9324'");
   }
 
   @Test

@@ -139,7 +139,7 @@ class BrokenLockIT {
 
   /** Step 4 as the stack's consumer runs it: {@code requests} through a {@link BatchApplier}. */
   private static DatabaseBatch.ApplyStep applying(Request... requests) {
-    BatchApplier applier = new BatchApplier(BatchApplier.Settings.of(pipeline.local.config()), Clock.systemUTC(),
+    BatchApplier applier = new BatchApplier(BatchApplier.Settings.of(pipeline.local.config(), false), Clock.systemUTC(),
         BatchListener.NONE);
     List<Request> list = List.of(requests);
     return connection -> applier.apply(connection, list);

@@ -7,6 +7,7 @@ import io.sqlq.client.SqlqClient;
 import io.sqlq.consumer.ConsumerHandler;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import io.sqlq.core.lock.DatabaseLock;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.LockTimeoutException;
@@ -15,9 +16,8 @@ import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.store.DatabaseStore;
 import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.local.LocalEmulators;
 import io.sqlq.local.LocalEventSourcePoller;
-import io.sqlq.local.MotoServer;
-import io.sqlq.local.SerialReceives;
 import io.sqlq.local.StackProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,16 +79,16 @@ class ContentionIT {
 
   @Test
   void threePollersAndAnAdminWriterOnOneDatabase_loseNothingAndKeepOrder(@TempDir Path work) throws Exception {
-    try (MotoServer moto = MotoServer.start();
-        AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, moto.endpoint());
+    try (LocalEmulators emulators = LocalEmulators.start();
+        AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, emulators.endpoints());
         var s3 = clients.newS3Client(); var sqs = clients.newSqsClient(); var provisioningEc2 = clients.newEc2Client()) {
       SqlqConfig config = new StackProvisioner(s3, sqs, provisioningEc2).provision("sqlq", Duration.ofSeconds(30),
           LEASE);
       var consumerCalls = new Ec2CallCounter();
       var execCalls = new Ec2CallCounter();
-      var consumerLock = new TimedLock(new SecurityGroupLock(countingEc2(moto, consumerCalls), config.lockVpcId(),
+      var consumerLock = new TimedLock(new SecurityGroupLock(countingEc2(emulators.endpoints(), consumerCalls), config.lockVpcId(),
           LEASE, Clock.systemUTC()));
-      var execLock = new TimedLock(new SecurityGroupLock(countingEc2(moto, execCalls), config.lockVpcId(),
+      var execLock = new TimedLock(new SecurityGroupLock(countingEc2(emulators.endpoints(), execCalls), config.lockVpcId(),
           LEASE, Clock.systemUTC()));
       List<LocalEventSourcePoller> pollers = startPollers(config, s3, sqs, consumerLock, work);
       var exec = new AdminExec(execLock, new S3DatabaseStore(s3, config), work.resolve("exec"), Clock.systemUTC());
@@ -152,11 +152,10 @@ class ContentionIT {
   private static List<LocalEventSourcePoller> startPollers(SqlqConfig config, S3Client s3, SqsClient sqs,
       DatabaseLock lock, Path work) {
     List<LocalEventSourcePoller> pollers = new ArrayList<>();
-    var receives = SerialReceives.of(sqs);
     for (int i = 0; i < POLLERS; i++) {
       ConsumerHandler handler = ConsumerHandler.builder(config).sqs(sqs).lock(lock)
           .store(new S3DatabaseStore(s3, config)).workDirectory(work.resolve("poller-" + i)).build();
-      var poller = new LocalEventSourcePoller(receives, config.requestQueueUrl(), handler, LEASE, Duration.ofSeconds(1),
+      var poller = new LocalEventSourcePoller(sqs, config.requestQueueUrl(), handler, LEASE, Duration.ofSeconds(1),
           Clock.systemUTC());
       poller.start();
       pollers.add(poller);
@@ -227,9 +226,9 @@ class ContentionIT {
         + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
-  private static Ec2Client countingEc2(MotoServer moto, Ec2CallCounter counter) {
+  private static Ec2Client countingEc2(Endpoints endpoints, Ec2CallCounter counter) {
     return Ec2Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
-        .endpointOverride(moto.endpoint())
+        .endpointOverride(endpoints.ec2())
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .overrideConfiguration(o -> o.addExecutionInterceptor(counter)).build();
   }

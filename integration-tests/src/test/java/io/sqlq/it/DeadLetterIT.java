@@ -40,7 +40,9 @@ class DeadLetterIT {
     List<DeadLetter> dead = awaitDeadLetters("stuck", 2);
 
     assertThat(pipeline.faults.fired(FaultPoint.STORE_FETCH_5XX)).isGreaterThanOrEqualTo(StackProvisioner.MAX_RECEIVE_COUNT);
-    assertThat(dead).extracting(DeadLetter::deduplicationId).containsExactly("stuck-1", "stuck-2");
+    // SQS keeps the deduplication id on a redrive; ElasticMQ gives a new one (FifoConformance,
+    // REDRIVE_KEEPS_GROUP_AND_DEDUPLICATION_ID), which the replay only needs to be there and stable.
+    assertThat(dead).extracting(DeadLetter::deduplicationId).doesNotContainNull().doesNotHaveDuplicates();
     assertThat(dead).extracting(DeadLetter::body).containsExactly(
         "{\"id\":\"stuck-1\",\"sql\":\"INSERT INTO t VALUES (1)\"}", "{\"id\":\"stuck-2\",\"sql\":\"INSERT INTO t VALUES (2)\"}");
     assertThat(dead).extracting(DeadLetter::requestId).containsExactly("stuck-1", "stuck-2");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import io.sqlq.local.LocalPipeline;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,7 +22,7 @@ class EmulatorDownIT {
   void startingThePipelineAgainstADeadEndpointFailsWithAClearRetryableError() throws Exception {
     URI dead = deadEndpoint();
 
-    assertThatThrownBy(() -> LocalPipeline.start(LocalPipeline.options("sqlq").endpoint(dead).build()))
+    assertThatThrownBy(() -> LocalPipeline.start(LocalPipeline.options("sqlq").endpoints(Endpoints.of(dead)).build()))
         .isInstanceOf(AwsCallFailedException.class)
         .hasMessageContaining("no answer from AWS endpoint")
         .satisfies(e -> assertThat(((AwsCallFailedException) e).retryable()).isTrue());
@@ -30,7 +31,7 @@ class EmulatorDownIT {
   @Test
   void submittingToADeadEndpointFailsTheFutureWithAClearError() throws Exception {
     URI dead = deadEndpoint();
-    try (AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, dead); var sqs = clients.newSqsClient();
+    try (AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, Endpoints.of(dead)); var sqs = clients.newSqsClient();
         SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(dead + "/000000000000/sqlq-requests.fifo")
             .replyQueueUrl(dead + "/000000000000/sqlq-replies").defaultDatabase("main")
             .requestTimeout(Duration.ofSeconds(30)).replyWaitTime(Duration.ofSeconds(1)).build()) {

@@ -11,7 +11,7 @@ import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyCodec;
-import io.sqlq.local.MotoServer;
+import io.sqlq.local.LocalEmulators;
 import io.sqlq.local.StackProvisioner;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,9 +27,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The handler on one SQS event holding records of several databases, against moto_server. */
+/** The handler on one SQS event holding records of several databases, against the local emulators. */
 class HandlerBatchIT {
-  private static MotoServer moto;
+  private static LocalEmulators emulators;
   private static AwsClients clients;
   private static SqlqConfig config;
   private static S3Client s3;
@@ -38,12 +38,12 @@ class HandlerBatchIT {
 
   @BeforeAll
   static void start() {
-    moto = MotoServer.start();
-    try (AwsClients bootstrap = new AwsClients(AwsClients.EMULATOR_REGION, moto.endpoint());
+    emulators = LocalEmulators.start();
+    try (AwsClients bootstrap = new AwsClients(AwsClients.EMULATOR_REGION, emulators.endpoints());
         var s3 = bootstrap.newS3Client(); var q = bootstrap.newSqsClient(); var ec2 = bootstrap.newEc2Client()) {
       SqlqConfig provisioned = new StackProvisioner(s3, q, ec2).provision("handler",
           StackProvisioner.DEFAULT_VISIBILITY_TIMEOUT, Duration.ofMinutes(1));
-      config = new SqlqConfig(provisioned.region(), provisioned.endpoint(), provisioned.bucket(), "",
+      config = new SqlqConfig(provisioned.region(), provisioned.endpoints(), provisioned.bucket(), "",
           provisioned.requestQueueUrl(), provisioned.replyQueueUrl(), provisioned.deadLetterQueueUrl(),
           provisioned.lockVpcId(), provisioned.lease(), Duration.ofMillis(500), null, null);
     }
@@ -59,7 +59,7 @@ class HandlerBatchIT {
     sqs.close();
     ec2.close();
     clients.close();
-    moto.close();
+    emulators.close();
   }
 
   @Test

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 /**
- * Leases and the reaper on the local pipeline (moto_server): a function timeout, hence lease, of
+ * Leases and the reaper on the local pipeline: a function timeout, hence lease, of
  * 4 s, the reaper every 1 s with a grace of 1 s. Each case prints what the reaper reported.
  */
 class LockLeaseIT {

@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * A JUnit extension giving a test class a local pipeline on its own {@code moto_server}
- * (started before the class, stopped after it), with helpers to make clients on their own
+ * A JUnit extension giving a test class a local pipeline on emulators of its own (started
+ * before the class, stopped after it): {@code LocalEmulators}, or LocalStack under
+ * {@code -P localstack} ({@link LocalStackEmulator}), with helpers to make clients on their own
  * reply queues and to read a published database. Register it as
  * {@code @RegisterExtension static final Pipeline pipeline = new Pipeline(1);}.
  */
@@ -34,6 +35,7 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
   LocalPipeline local;
   SqsClient sqs;
   private final List<AutoCloseable> owned = new ArrayList<>();
+  private LocalStackEmulator localStack;
 
   /** A pipeline with {@code pollers} consumer pollers. */
   Pipeline(int pollers) {
@@ -55,13 +57,22 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    if (LocalStackEmulator.selected()) {
+      localStack = LocalStackEmulator.start();
+      options.endpoints(localStack.endpoints());
+    }
     local = LocalPipeline.start(options.listener(faults).build());
     sqs = local.sqs();
   }
 
-  /** A client reading a reply queue of its own (two clients on one queue take each other's replies). */
+  /**
+   * A client reading a reply queue of its own (two clients on one queue take each other's replies),
+   * querying snapshots from the stack's bucket and offloading bodies over one message to it.
+   */
   SqlqClient client(String database) {
-    SqlqClient client = SqlqClient.builder().sqs(sqs).requestQueueUrl(local.config().requestQueueUrl())
+    SqlqClient client = SqlqClient.builder().sqs(sqs).store(new S3DatabaseStore(local.s3(), local.config()))
+        .payloads(local.s3(), local.config().bucket(), local.config().payloadKeyPrefix())
+        .requestQueueUrl(local.config().requestQueueUrl())
         .defaultReplyQueueUrl(local.config().replyQueueUrl()).ownReplyQueue()
         .defaultDatabase(database).requestTimeout(Duration.ofSeconds(90)).maxBlock(Duration.ofSeconds(90))
         .replyWaitTime(Duration.ofSeconds(1)).build();
@@ -110,6 +121,11 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
       c.close();
     }
     owned.clear();
-    local.close();
+    if (local != null) {
+      local.close();
+    }
+    if (localStack != null) {
+      localStack.close();
+    }
   }
 }

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
-/** Submit -> FIFO queue -> consumer -> SQLite in S3 -> reply, on moto_server. */
+/** Submit -> FIFO queue -> consumer -> SQLite in S3 -> reply, on the local emulators. */
 class PipelineIT {
   @RegisterExtension static final Pipeline pipeline = new Pipeline(1);
 

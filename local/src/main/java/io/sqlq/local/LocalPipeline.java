@@ -4,11 +4,11 @@ import io.sqlq.consumer.BatchListener;
 import io.sqlq.consumer.ConsumerHandler;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import io.sqlq.core.lock.LockReaper;
 import io.sqlq.core.lock.ReapReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,19 +23,18 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The whole sqlq stack on one machine: a local AWS API (a {@code moto_server} it starts, or the
- * one {@link Options#endpoint()} names), the stack's resources provisioned idempotently
- * ({@link StackProvisioner}), and consumer pollers driving {@link ConsumerHandler} the way
- * Lambda would. Each poller has its own handler and working directory, as each Lambda
- * execution environment has its own {@code /tmp}; all share one set of SDK clients, and their
- * receive calls take turns ({@link SerialReceives}: a moto gap would otherwise hand one message
- * group to two pollers). The lease of the consumers' locks is the function timeout, as the CDK
- * stack sets {@code SQLQ_LEASE_MS}, and a {@link LockReaper} runs on a schedule as the reaper
- * Lambda does, with a shorter period and grace suited to one machine (no clock skew to cover,
- * and a local run should not wait half a minute for a dead lock).
+ * The whole sqlq stack on one machine: the local AWS APIs ({@link LocalEmulators} it starts, or
+ * the running ones {@link Options#endpoints()} names), the stack's resources provisioned
+ * idempotently ({@link StackProvisioner}), and consumer pollers driving {@link ConsumerHandler}
+ * the way Lambda would. Each poller has its own handler and working directory, as each Lambda
+ * execution environment has its own {@code /tmp}; all share one set of SDK clients and receive
+ * concurrently, as Lambda's pollers do. The lease of the consumers' locks is the function
+ * timeout, as the CDK stack sets {@code SQLQ_LEASE_MS}, and a {@link LockReaper} runs on a
+ * schedule as the reaper Lambda does, with a shorter period and grace suited to one machine (no
+ * clock skew to cover, and a local run should not wait half a minute for a dead lock).
  *
  * <p>{@link #close()} stops the reaper and the pollers, closes the clients, then stops the
- * emulator if this pipeline started it.
+ * emulators if this pipeline started them.
  */
 public final class LocalPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalPipeline.class);
@@ -47,13 +46,13 @@ public final class LocalPipeline implements AutoCloseable {
    * @param pollers concurrent consumer pollers (Lambda's concurrent executions), at least 1
    * @param functionTimeout the simulated consumer function timeout, also the lease
    * @param visibilityTimeout the request queue's visibility timeout; above functionTimeout
-   * @param endpoint an already running emulator to use, or null to start {@code moto_server}
+   * @param endpoints running emulators to use, or null to start {@link LocalEmulators}
    * @param reaperPeriod how often the lock reaper runs
    * @param reaperGrace how long past its lease the reaper leaves a lock alone
    * @param listener hears every consumer batch ({@link BatchListener}); shared by the pollers
    */
   public record Options(String stackName, int pollers, Duration functionTimeout, Duration visibilityTimeout,
-      URI endpoint, Duration reaperPeriod, Duration reaperGrace, BatchListener listener) {
+      Endpoints endpoints, Duration reaperPeriod, Duration reaperGrace, BatchListener listener) {
     /** Default simulated function timeout: 20,000 ms. */
     public static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(20);
     /** Default request queue visibility timeout: 30,000 ms, above the function timeout. */
@@ -90,7 +89,7 @@ public final class LocalPipeline implements AutoCloseable {
       private int pollers = 1;
       private Duration functionTimeout = FUNCTION_TIMEOUT;
       private Duration visibilityTimeout = VISIBILITY_TIMEOUT;
-      private URI endpoint;
+      private Endpoints endpoints;
       private BatchListener listener = BatchListener.NONE;
 
       private Builder(String stackName) {
@@ -103,9 +102,12 @@ public final class LocalPipeline implements AutoCloseable {
         return this;
       }
 
-      /** A running emulator to use; default none (start {@code moto_server}). */
-      public Builder endpoint(URI uri) {
-        this.endpoint = uri;
+      /**
+       * Running emulators to use; default none (start {@link LocalEmulators}). Endpoints that
+       * name no emulator ({@link Endpoints#AWS}) count as none.
+       */
+      public Builder endpoints(Endpoints running) {
+        this.endpoints = running == null || !running.emulated() ? null : running;
         return this;
       }
 
@@ -124,7 +126,7 @@ public final class LocalPipeline implements AutoCloseable {
 
       /** @throws IllegalArgumentException as {@link Options} does */
       public Options build() {
-        return new Options(stackName, pollers, functionTimeout, visibilityTimeout, endpoint, REAPER_PERIOD,
+        return new Options(stackName, pollers, functionTimeout, visibilityTimeout, endpoints, REAPER_PERIOD,
             REAPER_GRACE, listener);
       }
     }
@@ -132,14 +134,14 @@ public final class LocalPipeline implements AutoCloseable {
 
   /**
    * Options for stack {@code stackName}, at their defaults until set: 1 poller, a
-   * {@code moto_server} of its own, the default function and visibility timeouts, the default
+   * {@link LocalEmulators} of its own, the default function and visibility timeouts, the default
    * local reaper, no listener.
    */
   public static Options.Builder options(String stackName) {
     return new Options.Builder(stackName);
   }
 
-  private final MotoServer moto;
+  private final LocalEmulators emulators;
   private final SqlqConfig config;
   private final AwsClients clients;
   private final S3Client s3;
@@ -148,8 +150,8 @@ public final class LocalPipeline implements AutoCloseable {
   private final List<LocalEventSourcePoller> pollers = new ArrayList<>();
   private ScheduledReaper reaper;
 
-  private LocalPipeline(MotoServer moto, SqlqConfig config, AwsClients clients) {
-    this.moto = moto;
+  private LocalPipeline(LocalEmulators emulators, SqlqConfig config, AwsClients clients) {
+    this.emulators = emulators;
     this.config = config;
     this.clients = clients;
     this.s3 = clients.newS3Client();
@@ -158,16 +160,17 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   /**
-   * Starts the emulator if needed, provisions the stack and starts the reaper and the pollers.
+   * Starts the emulators if needed, provisions the stack and starts the reaper and the pollers.
    *
-   * @throws LocalStackUnavailableException when {@code moto_server} is missing or does not start
+   * @throws LocalStackUnavailableException when {@code moto_server} is missing, or an emulator
+   *     does not start
    * @throws io.sqlq.core.aws.AwsCallFailedException when the emulator does not answer
    * @throws UncheckedIOException when no working directory can be created
    */
   public static LocalPipeline start(Options options) {
-    MotoServer moto = options.endpoint() == null ? MotoServer.start() : null;
-    URI endpoint = moto == null ? options.endpoint() : moto.endpoint();
-    AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, endpoint);
+    LocalEmulators emulators = options.endpoints() == null ? LocalEmulators.start() : null;
+    Endpoints endpoints = emulators == null ? options.endpoints() : emulators.endpoints();
+    AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, endpoints);
     LocalPipeline pipeline = null;
     try {
       SqlqConfig config;
@@ -175,17 +178,17 @@ public final class LocalPipeline implements AutoCloseable {
         config = new StackProvisioner(s3, sqs, ec2).provision(options.stackName(), options.visibilityTimeout(),
             options.functionTimeout());
       }
-      pipeline = new LocalPipeline(moto, config, clients);
+      pipeline = new LocalPipeline(emulators, config, clients);
       pipeline.startConsumers(options);
-      log.info("local stack {} up at {} with {} pollers", options.stackName(), endpoint, options.pollers());
+      log.info("local stack {} up at {} with {} pollers", options.stackName(), endpoints, options.pollers());
       return pipeline;
     } catch (RuntimeException e) {
       if (pipeline != null) {
         pipeline.close();
       } else {
         clients.close();
-        if (moto != null) {
-          moto.close();
+        if (emulators != null) {
+          emulators.close();
         }
       }
       throw e;
@@ -201,11 +204,10 @@ public final class LocalPipeline implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a working directory", e);
     }
-    SqsClient receives = SerialReceives.of(sqs);
     for (int i = 0; i < options.pollers(); i++) {
       ConsumerHandler handler = ConsumerHandler.builder(config).aws(s3, sqs, ec2)
           .workDirectory(work.resolve("poller-" + i)).listener(options.listener()).build();
-      var poller = new LocalEventSourcePoller(receives, config.requestQueueUrl(), handler,
+      var poller = new LocalEventSourcePoller(sqs, config.requestQueueUrl(), handler,
           options.functionTimeout(), Duration.ofSeconds(1), Clock.systemUTC());
       pollers.add(poller);
       poller.start();
@@ -257,8 +259,8 @@ public final class LocalPipeline implements AutoCloseable {
     sqs.close();
     ec2.close();
     clients.close();
-    if (moto != null) {
-      moto.close();
+    if (emulators != null) {
+      emulators.close();
     }
   }
 }

@@ -3,6 +3,7 @@ package io.sqlq.local;
 import io.sqlq.core.ConfigurationException;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.aws.Endpoints;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Comparator;
@@ -72,18 +73,21 @@ public final class StackProvisioner {
   private final SqsClient sqs;
   private final Ec2Client ec2;
   private final String region;
-  private final URI endpoint;
+  private final Endpoints endpoints;
 
   /**
-   * @param s3 the clients; the caller owns and closes them. The region and endpoint written into
-   *     the returned config are those of {@code sqs}.
+   * @param s3 the clients; the caller owns and closes them. The region written into the returned
+   *     config is that of {@code sqs}, each service's endpoint that of its client, and the global
+   *     endpoint (every other service) that of {@code s3}.
    */
   public StackProvisioner(S3Client s3, SqsClient sqs, Ec2Client ec2) {
     this.s3 = Objects.requireNonNull(s3, "s3");
     this.sqs = Objects.requireNonNull(sqs, "sqs");
     this.ec2 = Objects.requireNonNull(ec2, "ec2");
     this.region = sqs.serviceClientConfiguration().region().id();
-    this.endpoint = sqs.serviceClientConfiguration().endpointOverride().orElse(null);
+    URI s3Endpoint = s3.serviceClientConfiguration().endpointOverride().orElse(null);
+    this.endpoints = new Endpoints(s3Endpoint, s3Endpoint, sqs.serviceClientConfiguration().endpointOverride()
+        .orElse(null), ec2.serviceClientConfiguration().endpointOverride().orElse(null));
   }
 
   /**
@@ -117,7 +121,7 @@ public final class StackProvisioner {
         QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(requestVisibilityTimeout.toSeconds()),
         QueueAttributeName.REDRIVE_POLICY, redrivePolicy));
     String replyUrl = queue(stackName + "-replies", Map.of());
-    return new SqlqConfig(region, endpoint, bucket, "", requestUrl, replyUrl, deadLetterUrl, lockVpcId, lease, null,
+    return new SqlqConfig(region, endpoints, bucket, "", requestUrl, replyUrl, deadLetterUrl, lockVpcId, lease, null,
         null, null);
   }
 

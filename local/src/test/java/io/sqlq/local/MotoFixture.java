@@ -1,6 +1,7 @@
 package io.sqlq.local;
 
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -19,7 +20,7 @@ public final class MotoFixture implements AutoCloseable {
 
   private MotoFixture(MotoServer server) {
     this.server = server;
-    this.clients = new AwsClients(AwsClients.EMULATOR_REGION, server.endpoint());
+    this.clients = new AwsClients(AwsClients.EMULATOR_REGION, Endpoints.of(server.endpoint()));
     this.s3 = clients.newS3Client();
     this.sqs = clients.newSqsClient();
     this.ec2 = clients.newEc2Client();

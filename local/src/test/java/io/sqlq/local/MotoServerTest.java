@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -34,7 +35,7 @@ class MotoServerTest {
     assertThatThrownBy(() -> MotoServer.start("/nonexistent-dir:" + dir, Duration.ofSeconds(10)))
         .isInstanceOf(LocalStackUnavailableException.class)
         .hasMessageContaining("moto_server exited with status 3 during startup")
-        .hasMessageContaining("moto-server-")
+        .hasMessageContaining("moto_server-")
         .hasMessageContaining("Address already in use");
   }
 
@@ -56,7 +57,7 @@ class MotoServerTest {
   @Test
   void startedServer_answersOnLoopbackAndResetDropsEveryResource() {
     try (MotoServer server = MotoServer.start();
-        AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, server.endpoint());
+        AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, Endpoints.of(server.endpoint()));
         var s3 = clients.newS3Client()) {
       assertThat(server.endpoint().getHost()).isEqualTo("127.0.0.1");
       s3.createBucket(b -> b.bucket("before-reset"));

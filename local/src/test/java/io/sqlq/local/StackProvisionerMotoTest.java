@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sqlq.core.ConfigurationException;
 import io.sqlq.core.SqlqConfig;
+import io.sqlq.core.aws.Endpoints;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +53,7 @@ class StackProvisionerMotoTest {
     SqlqConfig config = provisioner.provision("names", StackProvisioner.DEFAULT_VISIBILITY_TIMEOUT, LEASE);
 
     assertThat(config.region()).isEqualTo("us-east-1");
-    assertThat(config.endpoint()).isEqualTo(moto.server().endpoint());
+    assertThat(config.endpoints()).isEqualTo(Endpoints.of(moto.server().endpoint()));
     assertThat(config.bucket()).isEqualTo("names-databases");
     assertThat(config.keyPrefix()).isEmpty();
     assertThat(config.requestQueueUrl()).endsWith("/names-requests.fifo");

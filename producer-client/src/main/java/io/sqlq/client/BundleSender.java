@@ -25,7 +25,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * <p>A database has at most one open bundle. It is sealed when it holds
  * {@code maxBundleRequests} requests, when the next request would take its body above
  * {@code maxBundleBytes}, when its first request has waited {@code linger} (on the client's
- * clock), or at close. Sealed bundles are sent in the order they were sealed, one at a time,
+ * clock), or at close. A request that alone takes more than {@code maxBundleBytes} (possible
+ * only when the client offloads bodies to S3, up to {@code maxRequestBytes}) seals its
+ * database's open bundle and travels in a bundle of its own, which the SQS client sends as a
+ * payload pointer. Sealed bundles are sent in the order they were sealed, one at a time,
  * so a database's requests reach the queue in submit order: the per-database order invariant
  * (DESIGN.md, "Invariants: Order").
  *
@@ -46,8 +49,9 @@ final class BundleSender implements AutoCloseable {
    * A request encoded as a bundle element.
    *
    * @param bytes the element's length in UTF-8 bytes
+   * @param alone whether it takes more than {@code maxBundleBytes} and so travels alone
    */
-  record Encoded(String requestId, String database, String element, int bytes) {}
+  record Encoded(String requestId, String database, String element, int bytes, boolean alone) {}
 
   /**
    * A sealed bundle, never changed again. Its id, the SQS MessageDeduplicationId, is the id of
@@ -117,15 +121,15 @@ final class BundleSender implements AutoCloseable {
    * Encodes {@code request} as a bundle element, on the caller's thread.
    *
    * @throws RequestTooLargeException when a bundle holding only this request would exceed
-   *     {@code maxBundleBytes}
+   *     {@code maxRequestBytes}
    */
   Encoded encode(Request request) {
     String element = codec.encodeBundleElement(request, settings.replyQueueUrl());
     int bytes = MessageSizes.utf8Length(element);
-    if (overheadBytes + bytes > settings.maxBundleBytes()) {
-      throw new RequestTooLargeException(request.id(), request.db(), overheadBytes + bytes, settings.maxBundleBytes());
+    if (overheadBytes + bytes > settings.maxRequestBytes()) {
+      throw new RequestTooLargeException(request.id(), request.db(), overheadBytes + bytes, settings.maxRequestBytes());
     }
-    return new Encoded(request.id(), request.db(), element, bytes);
+    return new Encoded(request.id(), request.db(), element, bytes, overheadBytes + bytes > settings.maxBundleBytes());
   }
 
   /**
@@ -140,6 +144,14 @@ final class BundleSender implements AutoCloseable {
         return false;
       }
       OpenBundle bundle = open.get(request.database());
+      if (request.alone()) {
+        if (bundle != null) {
+          seal(request.database());
+        }
+        sealed.add(new Bundle(request.database(), List.of(request)));
+        changed.signal();
+        return true;
+      }
       if (bundle != null && bundle.bytesWith(request) > settings.maxBundleBytes()) {
         seal(request.database());
         bundle = null;

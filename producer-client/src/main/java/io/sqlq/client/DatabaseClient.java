@@ -66,6 +66,54 @@ public final class DatabaseClient {
     return client.submitRequest(name, statements);
   }
 
+  /**
+   * Runs one read-only statement on a local snapshot of this database, without the queue: no
+   * lock, no new database version, no upload. The snapshot is fetched from the store with a
+   * conditional GET (nothing downloaded when nothing changed) as {@code consistency} asks, and
+   * opened read-only with the consumer's hardening (no extensions, no ATTACH, its limits, the
+   * client's {@code queryTimeout} per statement, rows up to 16 MiB). Blocks the calling thread;
+   * concurrent queries of one database share one download.
+   *
+   * @param consistency how current the snapshot must be: {@link Consistency#snapshot()},
+   *     {@link Consistency#latest()} or {@link Consistency#atLeast(long)}
+   * @param statement exactly one statement; values bound as in {@code submit}
+   * @return the rows, the snapshot's version and its age
+   * @throws ReadOnlyQueryException when the statement would write ({@code SQLITE_READONLY})
+   * @throws QueryFailedException when the statement fails otherwise (its code as an ERROR reply
+   *     would carry it: an SQL error, a refused construct, {@code SQLQ_STATEMENT_TIMEOUT},
+   *     {@code SQLQ_REPLY_TOO_LARGE})
+   * @throws DatabaseNotFoundException when the database was never published
+   * @throws VersionNotReachedException when {@link Consistency#atLeast(long)}'s version was not
+   *     in the store within the client's {@code requestTimeout}
+   * @throws io.sqlq.core.aws.AwsCallFailedException when the store cannot be read
+   * @throws io.sqlq.core.store.DatabaseFileException when the snapshot cannot be written locally
+   * @throws ClientClosedException after {@link SqlqClient#close()} began
+   * @throws IllegalStateException when the client was built without a store
+   */
+  public QueryResult query(Consistency consistency, Statement statement) {
+    return client.queryDatabase(name, consistency, statement);
+  }
+
+  /**
+   * Runs one read-only statement with positional parameters on a snapshot of this database;
+   * shorthand for {@link #query(Consistency, Statement) query(consistency, Statement.of(sql, params))}.
+   *
+   * @throws IllegalArgumentException when {@code sql} is blank or a parameter has an
+   *     unsupported type; as {@link #query(Consistency, Statement)} otherwise
+   */
+  public QueryResult query(Consistency consistency, String sql, Object... params) {
+    return query(consistency, Statement.of(sql, params));
+  }
+
+  /**
+   * The highest {@code dbVersion} the client's replies from this database carried, 0 when none
+   * came yet: {@code query(Consistency.atLeast(db.seenVersion()), ...)} reads this client's own
+   * answered writes.
+   */
+  public long seenVersion() {
+    return client.seenVersion(name);
+  }
+
   @Override
   public String toString() {
     return "DatabaseClient[" + name + "]";

@@ -44,13 +44,16 @@ final class ReplyListener implements AutoCloseable {
   private final ClientSettings settings;
   private final ReplyCodec codec;
   private final PendingReplies pending;
+  private final SeenVersions seen;
   private final Thread thread;
   private volatile boolean running = true;
 
-  ReplyListener(ClientSettings settings, ReplyCodec codec, PendingReplies pending) {
+  /** @param seen records each reply's database version before its future completes */
+  ReplyListener(ClientSettings settings, ReplyCodec codec, PendingReplies pending, SeenVersions seen) {
     this.settings = settings;
     this.codec = codec;
     this.pending = pending;
+    this.seen = seen;
     this.thread = Thread.ofPlatform().daemon().name("sqlq-reply-listener").unstarted(this::run);
   }
 
@@ -133,6 +136,7 @@ final class ReplyListener implements AutoCloseable {
       return;
     }
     for (Reply reply : replies) {
+      seen.record(reply.db(), reply.dbVersion());
       if (!pending.complete(reply)) {
         log.debug("ignoring reply to request {}: unknown, already answered or timed out", reply.id());
       }

@@ -4,7 +4,9 @@ import io.sqlq.core.SqlqException;
 
 /**
  * A single request whose encoded size, alone in a bundle, exceeds the client's
- * {@code maxBundleBytes}. Detected at submit time; nothing was sent. Never retryable: the same
+ * {@code maxBundleBytes}, or, when the client sends payloads through S3
+ * ({@link SqlqClient.Builder#payloads}), {@link io.sqlq.core.protocol.MessageLimits#MAX_PAYLOAD_BYTES}
+ * (64 MiB). Detected at submit time; nothing was sent. Never retryable: the same
  * request is always the same size. Split the statements, or move large values elsewhere.
  */
 public final class RequestTooLargeException extends SqlqException {
@@ -38,7 +40,7 @@ public final class RequestTooLargeException extends SqlqException {
     return bytes;
   }
 
-  /** The client's {@code maxBundleBytes}, in bytes. */
+  /** The limit it broke, in bytes: the client's {@code maxBundleBytes}, or 64 MiB with payloads. */
   public int maxBytes() {
     return maxBytes;
   }

@@ -5,6 +5,7 @@ import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.payload.Payloads;
 import io.sqlq.core.protocol.MessageLimits;
 import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
@@ -12,6 +13,8 @@ import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.store.DatabaseStore;
+import io.sqlq.core.store.S3DatabaseStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -61,12 +65,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       time out as usual meanwhile;
  *   <li>stops the reply listener (after its current long poll, up to {@code replyWaitTime}
  *       plus 1 s) and fails whatever still awaits a reply with {@link ClientClosedException};
- *   <li>deletes the reply queue it created, if any: only now, so that the listener never polls
- *       a deleted queue.
+ *   <li>deletes the query snapshots, then the reply queue it created, if any: only now, so
+ *       that the listener never polls a deleted queue.
  * </ol>
  * Close is idempotent. The threads are daemons, so a JVM may exit without close, but then
  * pending bundles are lost and an own reply queue is left behind: close the client. An
  * {@link SqsClient} given to the builder belongs to the caller and is not closed.
+ *
+ * <p><b>Queries.</b> {@link DatabaseClient#query} reads a read-only local snapshot of a database
+ * from the {@link Builder#store} without the queue, on the caller's thread, with the
+ * {@link Consistency} it names (DESIGN.md, "Reads from snapshots").
  *
  * <p><b>Reply queue.</b> SQS cannot filter a queue by receiver, so the reply queue must be this
  * client's own (DESIGN.md, "Reply queues"): another reader would take its replies, and its
@@ -88,6 +96,9 @@ public final class SqlqClient implements AutoCloseable {
   private final PendingReplies pending;
   private final BundleSender sender;
   private final ReplyListener listener;
+  private final SeenVersions seen = new SeenVersions();
+  /** The snapshots queries read, or null when the builder set no store. */
+  private final Snapshots snapshots;
   /** The view of the default database, or null when the builder set none. */
   private final DatabaseClient defaultDatabase;
   /**
@@ -104,7 +115,9 @@ public final class SqlqClient implements AutoCloseable {
     this.pending = new PendingReplies(settings.maxInFlight(), settings.maxBlock(), settings.requestTimeout(),
         settings.clock());
     this.sender = new BundleSender(settings, new RequestCodec(), pending);
-    this.listener = new ReplyListener(settings, new ReplyCodec(), pending);
+    this.listener = new ReplyListener(settings, new ReplyCodec(), pending, seen);
+    this.snapshots = settings.store() == null ? null : new Snapshots(settings.store(), settings.snapshotMaxBytes(),
+        settings.snapshotMaxAge(), settings.queryTimeout(), settings.requestTimeout(), settings.clock());
     this.defaultDatabase =
         settings.defaultDatabase() == null ? null : new DatabaseClient(this, settings.defaultDatabase());
     sender.start();
@@ -132,13 +145,15 @@ public final class SqlqClient implements AutoCloseable {
    * client itself uses only the region and the two queue URLs), and takes
    * {@code AWS_ENDPOINT_URL} for an emulator; credentials come from the AWS SDK's default chain
    * ({@code AWS_ACCESS_KEY_ID}..., {@code AWS_PROFILE}), or dummy ones against an emulator.
-   * Builds its own {@link SqsClient} through {@link AwsClients} and sets
-   * {@link Builder#ownReplyQueue()} with the stack's default reply queue. {@link #close()}
-   * deletes the reply queue, then closes the SqsClient and the AwsClients.
+   * Builds its own {@link SqsClient} and {@link S3Client} through {@link AwsClients}, sets
+   * {@link Builder#ownReplyQueue()} with the stack's default reply queue and
+   * {@link Builder#store} with the stack's bucket ({@code SQLQ_BUCKET}, {@code SQLQ_PREFIX}) for
+   * queries. {@link #close()} deletes the reply queue, then closes the clients and the
+   * AwsClients.
    *
    * @param settings changes to the other settings, such as
    *     {@code b -> b.defaultDatabase("shop").requestTimeout(Duration.ofSeconds(10))}; it must
-   *     not set {@code sqs} or a reply queue
+   *     not set {@code sqs}, {@code store} or a reply queue
    * @return the running client
    * @throws io.sqlq.core.ConfigurationException naming every missing or invalid variable
    * @throws IllegalStateException when {@code settings} sets {@code sqs} or
@@ -149,28 +164,38 @@ public final class SqlqClient implements AutoCloseable {
   public static SqlqClient fromEnvironment(Consumer<Builder> settings) {
     SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
     AwsClients aws = new AwsClients(config);
-    SqsClient sqs;
+    List<Runnable> closers = new ArrayList<>(List.of(aws::close));
     try {
-      sqs = aws.newSqsClient();
+      SqsClient sqs = aws.newSqsClient();
+      closers.addFirst(sqs::close);
+      S3Client s3 = aws.newS3Client();
+      closers.addFirst(s3::close);
+      return forStack(config, sqs, s3, List.copyOf(closers), settings);
     } catch (RuntimeException e) {
-      aws.close();
+      try {
+        closeAll(closers);
+      } catch (RuntimeException notClosed) {
+        e.addSuppressed(notClosed);
+      }
       throw e;
     }
-    return forStack(config, sqs, List.of(sqs::close, aws::close), settings);
   }
 
   /**
    * Builds a client on {@code sqs} for the queues of {@code config}, with its own reply queue,
-   * that runs {@code closers} in order when it closes, or at once when building fails.
+   * reading snapshots and offloading payloads through {@code s3} in {@code config}'s bucket, that
+   * runs {@code closers} in order when it closes, or at once when building fails.
    */
-  static SqlqClient forStack(SqlqConfig config, SqsClient sqs, List<Runnable> closers, Consumer<Builder> settings) {
+  static SqlqClient forStack(SqlqConfig config, SqsClient sqs, S3Client s3, List<Runnable> closers,
+      Consumer<Builder> settings) {
     try {
-      Builder builder = builder().sqs(sqs).requestQueueUrl(config.requestQueueUrl())
-          .defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
+      DatabaseStore store = new S3DatabaseStore(s3, config);
+      Builder builder = builder().sqs(sqs).store(store).payloads(s3, config.bucket(), config.payloadKeyPrefix())
+          .requestQueueUrl(config.requestQueueUrl()).defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
       settings.accept(builder);
-      if (builder.sqs != sqs) {
-        throw new IllegalStateException("fromEnvironment makes, uses and closes its own SqsClient;"
-            + " to use another, build with SqlqClient.builder().sqs(...)");
+      if (builder.sqs != sqs || builder.store != store) {
+        throw new IllegalStateException("fromEnvironment makes, uses and closes its own SqsClient and store;"
+            + " to use others, build with SqlqClient.builder().sqs(...).store(...)");
       }
       closers.forEach(builder::closeOnClose);
       return builder.build();
@@ -238,7 +263,8 @@ public final class SqlqClient implements AutoCloseable {
    *       the request may still have been applied: the consumer may have accepted it before
    *       the timeout;
    *   <li>{@link RequestTooLargeException} at once when the request alone exceeds
-   *       {@code maxBundleBytes}; nothing is sent;
+   *       {@code maxBundleBytes}, or {@link MessageLimits#MAX_PAYLOAD_BYTES} (64 MiB) with
+   *       {@link Builder#payloads}; nothing is sent;
    *   <li>{@link AwsCallFailedException} when SendMessage failed after the SDK's own
    *       retries; the other requests of that bundle fail alike, no other request does; or
    *       when the reply queue cannot be read for good (it does not exist, access is denied),
@@ -279,6 +305,38 @@ public final class SqlqClient implements AutoCloseable {
   }
 
   /**
+   * Runs a read-only query on a snapshot of the default database, without the queue; for another
+   * database use {@link #database(String)}.
+   *
+   * @return the rows, as {@link DatabaseClient#query(Consistency, Statement)} describes
+   * @throws IllegalStateException when the builder set no default database; as
+   *     {@link DatabaseClient#query(Consistency, Statement)} otherwise
+   */
+  public QueryResult query(Consistency consistency, String sql, Object... params) {
+    return defaultDatabase().query(consistency, sql, params);
+  }
+
+  /**
+   * Runs {@code statement} on a snapshot of {@code database}, as
+   * {@link DatabaseClient#query(Consistency, Statement)} describes.
+   */
+  QueryResult queryDatabase(String database, Consistency consistency, Statement statement) {
+    if (closed.get()) {
+      throw new ClientClosedException("client is closed; query on database '" + database + "' not run");
+    }
+    if (snapshots == null) {
+      throw new IllegalStateException("queries read snapshots from a store: set SqlqClient.Builder.store(...)"
+          + " (fromEnvironment() does)");
+    }
+    return snapshots.query(database, consistency, statement);
+  }
+
+  /** The highest {@code dbVersion} of this client's replies from {@code database}, 0 when none. */
+  long seenVersion(String database) {
+    return seen.of(database);
+  }
+
+  /**
    * The URL of the queue this client reads its replies from: {@link Builder#replyQueueUrl}, or
    * the queue {@link Builder#ownReplyQueue()} created (gone after {@link #close()}).
    */
@@ -302,6 +360,9 @@ public final class SqlqClient implements AutoCloseable {
     pending.awaitAll(settings.requestTimeout());
     listener.close();
     pending.close();
+    if (snapshots != null) {
+      snapshots.close();
+    }
     closeAll(owned);
   }
 
@@ -402,6 +463,13 @@ public final class SqlqClient implements AutoCloseable {
     private Duration replyWaitTime = Duration.ofSeconds(20);
     private Supplier<String> idSupplier = () -> UUID.randomUUID().toString();
     private Clock clock = Clock.systemUTC();
+    private DatabaseStore store;
+    private S3Client payloadS3;
+    private String payloadBucket;
+    private String payloadKeyPrefix;
+    private long snapshotMaxBytes = 1L << 30;
+    private Duration snapshotMaxAge = Duration.ofSeconds(60);
+    private Duration queryTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -412,6 +480,77 @@ public final class SqlqClient implements AutoCloseable {
      */
     public Builder sqs(SqsClient sqs) {
       this.sqs = require(sqs, "sqs");
+      return this;
+    }
+
+    /**
+     * The store the databases are published to, from which queries fetch their snapshots
+     * ({@link io.sqlq.core.store.S3DatabaseStore} on the stack's bucket); default none, and then
+     * {@code query} throws {@link IllegalStateException}. The caller keeps ownership of the
+     * S3 client behind it.
+     */
+    public Builder store(DatabaseStore store) {
+      this.store = require(store, "store");
+      return this;
+    }
+
+    /**
+     * Sends requests over one SQS message, and receives replies over one, through S3 with the
+     * SQS extended client library ({@link Payloads#offloading}): a request whose bundle alone
+     * takes more than {@code maxBundleBytes} is sent alone, its body stored as an object under
+     * {@code keyPrefix} of {@code bucket} and the message carrying a pointer to it, up to
+     * {@link MessageLimits#MAX_PAYLOAD_BYTES}; a reply pointer is resolved, and its object deleted
+     * once the reply is read. Default off: such a request fails with
+     * {@link RequestTooLargeException}. The caller keeps ownership of {@code s3}.
+     *
+     * @param keyPrefix the stack's payload prefix, {@link SqlqConfig#payloadKeyPrefix()}
+     *     ({@code <SQLQ_PREFIX>payloads/}): the consumer follows pointers only into it
+     */
+    public Builder payloads(S3Client s3, String bucket, String keyPrefix) {
+      this.payloadS3 = require(s3, "s3");
+      this.payloadBucket = require(bucket, "bucket");
+      this.payloadKeyPrefix = require(keyPrefix, "keyPrefix");
+      return this;
+    }
+
+    /**
+     * Most bytes the snapshots of queried databases take on local disk before the least
+     * recently read are deleted, at least 1; default 1 GiB (1,073,741,824). A database larger
+     * than this is still queried: the snapshot being read is never deleted.
+     */
+    public Builder snapshotMaxBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("snapshotMaxBytes must be at least 1, not " + max);
+      }
+      this.snapshotMaxBytes = max;
+      return this;
+    }
+
+    /**
+     * The oldest a snapshot may be when a query reads it, whatever its {@link Consistency},
+     * above 0; default 60 s. An older one is checked against the store first (a conditional GET
+     * that downloads nothing when the database did not change).
+     */
+    public Builder snapshotMaxAge(Duration maxAge) {
+      require(maxAge, "snapshotMaxAge");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("snapshotMaxAge must be above 0, not " + maxAge);
+      }
+      this.snapshotMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * How long one query's statement may run before SQLite interrupts it and the query fails
+     * with {@link QueryFailedException} {@code SQLQ_STATEMENT_TIMEOUT}, above 0; default
+     * 10,000 ms, the default of the consumer's {@code SQLQ_STATEMENT_TIMEOUT_MS}.
+     */
+    public Builder queryTimeout(Duration timeout) {
+      require(timeout, "queryTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("queryTimeout must be above 0, not " + timeout);
+      }
+      this.queryTimeout = timeout;
       return this;
     }
 
@@ -508,7 +647,9 @@ public final class SqlqClient implements AutoCloseable {
     /**
      * Largest message body in UTF-8 bytes, 1 to {@link MessageLimits#MAX_BODY_BYTES}
      * (1,040,384: the SQS message limit less headroom for attributes); default that maximum.
-     * {@link #build()} also refuses a value that leaves no room beyond the bundle envelope.
+     * {@link #build()} also refuses a value that leaves no room beyond the bundle envelope. A
+     * request larger than this alone fails with {@link RequestTooLargeException}, or with
+     * {@link #payloads} travels alone through S3.
      */
     public Builder maxBundleBytes(int max) {
       this.maxBundleBytes = requireRange(max, 1, MessageLimits.MAX_BODY_BYTES, "maxBundleBytes");
@@ -637,9 +778,12 @@ public final class SqlqClient implements AutoCloseable {
           owned.add(own::close);
         }
         owned.addAll(closeOnClose);
-        return new SqlqClient(new ClientSettings(sqs, requestQueueUrl, replies, defaultDatabase, linger,
-            maxBundleRequests, maxBundleBytes, maxInFlight, maxBlock, requestTimeout, replyWaitTime, idSupplier,
-            clock),
+        SqsClient messaging = payloadS3 == null ? sqs
+            : Payloads.offloading(sqs, payloadS3, payloadBucket, payloadKeyPrefix);
+        int maxRequestBytes = payloadS3 == null ? maxBundleBytes : MessageLimits.MAX_PAYLOAD_BYTES;
+        return new SqlqClient(new ClientSettings(messaging, requestQueueUrl, replies, defaultDatabase, linger,
+            maxBundleRequests, maxBundleBytes, maxRequestBytes, maxInFlight, maxBlock, requestTimeout, replyWaitTime, idSupplier,
+            clock, store, snapshotMaxBytes, snapshotMaxAge, queryTimeout),
             List.copyOf(owned));
       } catch (RuntimeException e) {
         if (own != null) {

@@ -31,7 +31,7 @@ class ReadmeExampleTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream stdout = System.out;
 
-    try (SqlqClient client = SqlqClient.forStack(SqlqClientTest.STACK, sqs, List.of(),
+    try (SqlqClient client = SqlqClient.forStack(SqlqClientTest.STACK, sqs, SqlqClientTest.UNUSED_S3, List.of(),
         settings -> settings.replyWaitTime(Duration.ofSeconds(1)))) {
       System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
       try {

@@ -29,6 +29,10 @@ import java.util.stream.IntStream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
@@ -38,6 +42,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * what travels together is decided by the limits under test, never by thread timing.
  */
 class SqlqClientTest {
+  /** An S3 client for clients built for a stack; these tests never make it call S3. */
+  static final S3Client UNUSED_S3 = S3Client.builder().region(Region.US_EAST_1)
+      .credentialsProvider(AnonymousCredentialsProvider.create()).httpClient(UrlConnectionHttpClient.create()).build();
   static final String REQUESTS = "https://sqs.local/000000000000/sqlq-requests.fifo";
   static final String REPLIES = "https://sqs.local/000000000000/sqlq-replies-client-1";
   static final String DEFAULT_REPLIES = "https://sqs.local/000000000000/sqlq-replies";
@@ -263,7 +270,7 @@ class SqlqClientTest {
   @Test
   void aClientForAStackUsesItsQueuesAndClosesWhatItWasGivenAfterDeletingItsOwnReplyQueue() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
-    client = SqlqClient.forStack(STACK, sqs, closers(events), this::testSettings);
+    client = SqlqClient.forStack(STACK, sqs, SqlqClientTest.UNUSED_S3, closers(events), this::testSettings);
 
     CompletableFuture<Reply> future = client.submit(INSERT, 1);
     flush();
@@ -280,11 +287,11 @@ class SqlqClientTest {
   void aClientForAStackRefusesAnotherSqsClientOrReplyQueueAndClosesWhatItWasGiven() {
     List<String> events = new CopyOnWriteArrayList<>();
 
-    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, closers(events), b -> b.sqs(new FakeSqs())))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("its own SqsClient");
+    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, SqlqClientTest.UNUSED_S3, closers(events), b -> b.sqs(new FakeSqs())))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("its own SqsClient and store");
     assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
     events.clear();
-    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, closers(events), b -> b.replyQueueUrl(REPLIES)))
+    assertThatThrownBy(() -> SqlqClient.forStack(STACK, sqs, SqlqClientTest.UNUSED_S3, closers(events), b -> b.replyQueueUrl(REPLIES)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("replyQueueUrl(...) and ownReplyQueue()");
     assertThat(events).containsExactly("sqs closed after deleting []", "aws closed");
     assertThat(sqs.createdQueues()).isEmpty();
@@ -294,7 +301,7 @@ class SqlqClientTest {
   void aClientForAStackStillClosesWhatItWasGivenWhenItsReplyQueueCannotBeDeleted() {
     sqs.failDeleteQueue();
     List<String> events = new CopyOnWriteArrayList<>();
-    client = SqlqClient.forStack(STACK, sqs, closers(events), this::testSettings);
+    client = SqlqClient.forStack(STACK, sqs, SqlqClientTest.UNUSED_S3, closers(events), this::testSettings);
 
     assertThatThrownBy(client::close).isInstanceOf(AwsCallFailedException.class);
 
@@ -408,6 +415,22 @@ class SqlqClientTest {
     assertThat(await(after).ok()).isTrue();
     assertThat(failure(huge)).isInstanceOf(RequestTooLargeException.class);
     assertThat(consumer.requestIds("main")).containsExactly("r-0001", "r-0003");
+  }
+
+  @Test
+  void withPayloadsAnOversizedRequestTravelsAloneAfterTheBundleBeforeItInSubmitOrder() throws Exception {
+    // Under one SQS message, so the extended client passes it to SQS as it is: the fake sees it.
+    client = builder().maxBundleBytes(2_000).payloads(UNUSED_S3, "bucket", "payloads/").build();
+
+    List<CompletableFuture<Reply>> futures = List.of(client.submit(INSERT, 1), client.submit(INSERT, 2),
+        client.submit(INSERT, "x".repeat(3_000)), client.submit(INSERT, 4));
+    flush();
+
+    for (CompletableFuture<Reply> future : futures) {
+      assertThat(await(future).ok()).isTrue();
+    }
+    assertThat(consumer.messages()).extracting(m -> m.stream().map(Request::id).toList())
+        .containsExactly(List.of("r-0001", "r-0002"), List.of("r-0003"), List.of("r-0004"));
   }
 
   @Test

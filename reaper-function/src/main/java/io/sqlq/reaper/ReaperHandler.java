@@ -46,7 +46,7 @@ public final class ReaperHandler implements RequestHandler<ScheduledEvent, Strin
 
   /** The EC2 client lives as long as the execution environment, so it is never closed. */
   private static LockReaper reaper(ReaperConfig config) {
-    AwsClients clients = new AwsClients(config.region(), config.endpoint());
+    AwsClients clients = new AwsClients(config.region(), config.endpoints());
     return new LockReaper(clients.newEc2Client(), config.lockVpcId(), config.grace(), Clock.systemUTC());
   }
 

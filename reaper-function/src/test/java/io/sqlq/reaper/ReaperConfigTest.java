@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.ConfigurationException;
 import io.sqlq.core.Environment;
+import io.sqlq.core.aws.Endpoints;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -16,7 +17,7 @@ class ReaperConfigTest {
     ReaperConfig config = ReaperConfig.fromEnvironment(
         new Environment(Map.of("AWS_REGION", "eu-west-1", "SQLQ_LOCK_VPC_ID", "vpc-1")));
 
-    assertThat(config).isEqualTo(new ReaperConfig("eu-west-1", null, "vpc-1", Duration.ofSeconds(30)));
+    assertThat(config).isEqualTo(new ReaperConfig("eu-west-1", Endpoints.AWS, "vpc-1", Duration.ofSeconds(30)));
   }
 
   @Test
@@ -25,7 +26,7 @@ class ReaperConfigTest {
         "SQLQ_LOCK_VPC_ID", "vpc-1",
         "AWS_ENDPOINT_URL", "http://127.0.0.1:5000", "SQLQ_REAPER_GRACE_MS", "0")));
 
-    assertThat(config.endpoint()).isEqualTo(URI.create("http://127.0.0.1:5000"));
+    assertThat(config.endpoints()).isEqualTo(Endpoints.of(URI.create("http://127.0.0.1:5000")));
     assertThat(config.grace()).isZero();
   }
 

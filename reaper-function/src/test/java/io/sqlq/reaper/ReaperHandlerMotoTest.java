@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import io.sqlq.core.lock.Lease;
 import io.sqlq.core.lock.LockReaper;
 import io.sqlq.core.lock.SecurityGroupLock;
@@ -25,7 +26,7 @@ class ReaperHandlerMotoTest {
   @BeforeAll
   static void start() {
     moto = MotoServer.start();
-    clients = new AwsClients(AwsClients.EMULATOR_REGION, moto.endpoint());
+    clients = new AwsClients(AwsClients.EMULATOR_REGION, Endpoints.of(moto.endpoint()));
     ec2 = clients.newEc2Client();
   }
 

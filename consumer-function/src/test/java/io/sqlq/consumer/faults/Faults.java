@@ -61,7 +61,7 @@ public final class Faults implements BatchListener {
   }
 
   @Override
-  public void fetched(String db, Fetched fetched) {
+  public void fetched(String db, Fetched fetched, long bytes) {
     check(FaultPoint.AFTER_FETCH);
   }
 
@@ -78,7 +78,7 @@ public final class Faults implements BatchListener {
   }
 
   @Override
-  public void published(String db, long version) {
+  public void published(String db, long version, long bytes) {
     check(FaultPoint.STORE_PUBLISH_TIMEOUT);
     check(FaultPoint.AFTER_PUBLISH);
   }

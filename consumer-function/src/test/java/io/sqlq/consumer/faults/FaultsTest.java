@@ -70,7 +70,7 @@ class FaultsTest {
     assertThatThrownBy(() -> faults.acquired(null)).isInstanceOfSatisfying(AwsCallFailedException.class,
         e -> assertThat(e.retryable()).isTrue()).hasMessageContaining("503");
     assertThatThrownBy(() -> faults.applied("main", null)).isInstanceOf(PublishConflictException.class);
-    assertThatThrownBy(() -> faults.published("main", 1)).isInstanceOfSatisfying(InjectedFaultException.class,
+    assertThatThrownBy(() -> faults.published("main", 1, 4096)).isInstanceOfSatisfying(InjectedFaultException.class,
         e -> assertThat(e.point()).isEqualTo(FaultPoint.AFTER_PUBLISH));
   }
 }

@@ -20,9 +20,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * A factory of SDK clients for one region and endpoint: the URL-connection HTTP client set
- * explicitly (with two HTTP clients on the classpath the SDK would pick one silently), the region
- * set explicitly, and against an emulator ({@code endpoint} set) path-style S3 and, when no
+ * A factory of SDK clients for one region and its {@link Endpoints}: the URL-connection HTTP client
+ * set explicitly (with two HTTP clients on the classpath the SDK would pick one silently), the
+ * region set explicitly, and against emulators ({@link Endpoints#emulated()}) path-style S3 and, when no
  * credentials are found in the environment or the profile file, dummy ones (an emulator accepts
  * any). Each {@code new...Client} call builds a new client that the caller owns and closes;
  * build once and share. Closing this factory closes the HTTP client all of them use, so close it
@@ -34,12 +34,12 @@ public final class AwsClients implements AutoCloseable {
 
   private final SdkHttpClient http;
   private final Region region;
-  private final URI endpoint;
+  private final Endpoints endpoints;
   private final AwsCredentialsProvider credentials;
 
-  /** A factory for the region and endpoint of {@code config}. */
+  /** A factory for the region and endpoints of {@code config}. */
   public AwsClients(SqlqConfig config) {
-    this(config.region(), config.endpoint());
+    this(config.region(), config.endpoints());
   }
 
   /**
@@ -47,16 +47,16 @@ public final class AwsClients implements AutoCloseable {
    * clients it builds.
    *
    * @param region the AWS region id, such as {@code eu-west-1}
-   * @param endpoint an emulator's endpoint, or null for AWS itself
+   * @param endpoints where each service is served, {@link Endpoints#AWS} for AWS itself
    */
-  public AwsClients(String region, URI endpoint) {
+  public AwsClients(String region, Endpoints endpoints) {
     this.region = Region.of(region);
-    this.endpoint = endpoint;
+    this.endpoints = endpoints;
     this.http = UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(2))
         .socketTimeout(Duration.ofSeconds(30))
         .build();
-    this.credentials = endpoint == null ? DefaultCredentialsProvider.builder().build()
+    this.credentials = !endpoints.emulated() ? DefaultCredentialsProvider.builder().build()
         : AwsCredentialsProviderChain.builder().credentialsProviders(
             EnvironmentVariableCredentialsProvider.create(),
             ProfileCredentialsProvider.create(),
@@ -66,20 +66,20 @@ public final class AwsClients implements AutoCloseable {
   /** A new S3 client (path-style against an emulator); the caller closes it. */
   public S3Client newS3Client() {
     var builder = S3Client.builder();
-    if (endpoint != null) {
+    if (endpoints.s3() != null) {
       builder.forcePathStyle(true);
     }
-    return newClient(builder);
+    return newClient(builder, endpoints.s3());
   }
 
   /** A new SQS client; the caller closes it. */
   public SqsClient newSqsClient() {
-    return newClient(SqsClient.builder());
+    return newClient(SqsClient.builder(), endpoints.sqs());
   }
 
   /** A new EC2 client; the caller closes it. */
   public Ec2Client newEc2Client() {
-    return newClient(Ec2Client.builder());
+    return newClient(Ec2Client.builder(), endpoints.ec2());
   }
 
   /**
@@ -87,9 +87,14 @@ public final class AwsClients implements AutoCloseable {
    * a module that needs one more service (the CLI's CloudFormation) brings its SDK artifact
    * itself instead of adding it to every user of core. The caller closes it.
    *
-   * @param builder a fresh builder, such as {@code CloudFormationClient.builder()}
+   * @param builder a fresh builder, such as {@code CloudFormationClient.builder()}; served at
+   *     {@link Endpoints#global()}
    */
   public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C newClient(B builder) {
+    return newClient(builder, endpoints.global());
+  }
+
+  private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C newClient(B builder, URI endpoint) {
     builder.httpClient(http).region(region).credentialsProvider(credentials);
     if (endpoint != null) {
       builder.endpointOverride(endpoint);

@@ -28,6 +28,16 @@ public final class MessageLimits {
   public static final int MAX_BODY_BYTES = SQS_MAX_MESSAGE_BYTES - ATTRIBUTE_HEADROOM_BYTES;
 
   /**
+   * Largest message body sqlq accepts through S3, in UTF-8 bytes: 64 MiB (67,108,864). A body
+   * over one message ({@link #MAX_BODY_BYTES}) is offloaded to a payload object and the message
+   * carries a pointer to it (the SQS extended client's format, which allows up to 2 GB); sqlq
+   * bounds it lower because the consumer holds a body in memory as text and as decoded JSON,
+   * several times its size, beside the database. A larger payload fails at submit or, sent by
+   * another tool, is dead-lettered.
+   */
+  public static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+
+  /**
    * Most requests in one bundle: 10,000. The SDK seals a bundle at its {@code maxBundleRequests}
    * (default 1,000, at most this). A hand-made bundle above it is dead-lettered.
    */

@@ -134,16 +134,18 @@ public final class RequestCodec {
    * defaults of protocol v1 from {@code context}.
    *
    * @return the requests in message order, at least one
+   * @param body the message body, or the payload object a pointer named (a body longer than one
+   *     SQS message can only come from one)
    * @throws MalformedMessageException when the body is not valid protocol v1, is longer than
-   *     {@link MessageLimits#SQS_MAX_MESSAGE_BYTES}, is a bundle of more than
+   *     {@link MessageLimits#MAX_PAYLOAD_BYTES}, is a bundle of more than
    *     {@link MessageLimits#MAX_REQUESTS_PER_BUNDLE} requests, or a request names a database
    *     other than the message group id
    */
   public List<Request> decodeRequests(String body, MessageContext context) {
-    if (body != null && body.length() > MessageLimits.SQS_MAX_MESSAGE_BYTES / 3
-        && MessageSizes.utf8Length(body) > MessageLimits.SQS_MAX_MESSAGE_BYTES) {
+    if (body != null && body.length() > MessageLimits.MAX_PAYLOAD_BYTES / 3
+        && MessageSizes.utf8Length(body) > MessageLimits.MAX_PAYLOAD_BYTES) {
       throw new MalformedMessageException("message body is " + MessageSizes.utf8Length(body)
-          + " bytes, more than the " + MessageLimits.SQS_MAX_MESSAGE_BYTES + " bytes of one SQS message");
+          + " bytes, more than the " + MessageLimits.MAX_PAYLOAD_BYTES + " bytes sqlq takes through S3");
     }
     JsonNode root = parse(body);
     checkVersion(root, "message");

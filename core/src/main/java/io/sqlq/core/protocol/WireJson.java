@@ -33,9 +33,9 @@ final class WireJson {
 
   private static ObjectMapper mapper() {
     ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    // SQS bodies are at most 1 MiB; one statement's SQL may be all of it.
+    // A body is at most MAX_PAYLOAD_BYTES (through S3); one statement's SQL or one value may be all of it.
     mapper.getFactory().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxStringLength(2 * 1024 * 1024).build());
+        StreamReadConstraints.builder().maxStringLength(MessageLimits.MAX_PAYLOAD_BYTES).build());
     return mapper;
   }
 

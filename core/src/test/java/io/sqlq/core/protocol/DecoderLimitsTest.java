@@ -14,20 +14,20 @@ class DecoderLimitsTest {
   private final RequestCodec codec = new RequestCodec();
 
   @Test
-  void aBodyOfExactlyOneSqsMessageDecodes() {
-    String body = bodyOfBytes(MessageLimits.SQS_MAX_MESSAGE_BYTES);
+  void aBodyOfExactlyTheLargestPayloadDecodes() {
+    String body = bodyOfBytes(MessageLimits.MAX_PAYLOAD_BYTES);
 
-    assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(1_048_576);
+    assertThat(body.getBytes(StandardCharsets.UTF_8)).hasSize(67_108_864);
     assertThat(codec.decodeRequests(body, CONTEXT)).hasSize(1);
   }
 
   @Test
-  void aBodyOneByteLongerThanAnSqsMessageIsMalformed() {
-    String body = bodyOfBytes(MessageLimits.SQS_MAX_MESSAGE_BYTES + 1);
+  void aBodyOneByteLongerThanTheLargestPayloadIsMalformed() {
+    String body = bodyOfBytes(MessageLimits.MAX_PAYLOAD_BYTES + 1);
 
     assertThatThrownBy(() -> codec.decodeRequests(body, CONTEXT))
         .isInstanceOf(MalformedMessageException.class)
-        .hasMessage("message body is 1048577 bytes, more than the 1048576 bytes of one SQS message");
+        .hasMessage("message body is 67108865 bytes, more than the 67108864 bytes sqlq takes through S3");
   }
 
   @Test

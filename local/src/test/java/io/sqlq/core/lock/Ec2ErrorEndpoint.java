@@ -2,6 +2,7 @@ package io.sqlq.core.lock;
 
 import com.sun.net.httpserver.HttpServer;
 import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.aws.Endpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -42,7 +43,7 @@ final class Ec2ErrorEndpoint implements AutoCloseable {
     });
     server.start();
     clients = new AwsClients(AwsClients.EMULATOR_REGION,
-        URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+        Endpoints.of(URI.create("http://127.0.0.1:" + server.getAddress().getPort())));
     ec2 = clients.newEc2Client();
   }
 

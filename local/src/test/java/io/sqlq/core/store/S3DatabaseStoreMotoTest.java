@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sqlq.core.aws.AwsCallFailedException;
+import io.sqlq.core.aws.Endpoints;
 import io.sqlq.local.MotoFixture;
 import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
@@ -63,7 +64,7 @@ class S3DatabaseStoreMotoTest extends DatabaseStoreContract {
 
   @Test
   void storeBuiltFromConfig_usesTheConfiguredBucketAndPrefixedKey() throws Exception {
-    var config = new io.sqlq.core.SqlqConfig("us-east-1", moto.server().endpoint(), BUCKET, "tenant-a/",
+    var config = new io.sqlq.core.SqlqConfig("us-east-1", Endpoints.of(moto.server().endpoint()), BUCKET, "tenant-a/",
         "unused", "unused", "unused", "unused", null, null, null, null);
     var file = Files.writeString(dir.resolve("upload.sqlite"), "v1");
 

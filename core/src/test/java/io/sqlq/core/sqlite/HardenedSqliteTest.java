@@ -1,4 +1,4 @@
-package io.sqlq.consumer;
+package io.sqlq.core.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.sqlq.consumer;
+package io.sqlq.core.sqlite;
 
 import io.sqlq.core.protocol.Params;
 import io.sqlq.core.protocol.ReplyError;
@@ -28,9 +28,13 @@ import org.sqlite.SQLiteException;
  * reach outside the database ({@link RefusedConstructs}). Each statement runs under the
  * {@link StatementBudget}, and reading its rows stops once they pass the reply size limit.
  *
+ * <p>The consumer runs it on a batch's working copy ({@code BatchApplier}); the SDK runs it on a
+ * read-only snapshot ({@link HardenedSqlite#openReadOnly}), where SQLite itself refuses any
+ * write with {@code SQLITE_READONLY}.
+ *
  * <p>Not thread-safe: one per connection.
  */
-final class StatementExecutor implements AutoCloseable {
+public final class StatementExecutor implements AutoCloseable {
   /** Statements that would end or nest sqlq's transaction (sqlite.org/lang_transaction.html). */
   private static final Set<String> TRANSACTION_CONTROL =
       Set.of("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE");
@@ -53,8 +57,9 @@ final class StatementExecutor implements AutoCloseable {
   /**
    * @param maxResultBytes the most bytes of rows one statement may return (counted as
    *     {@link #valueBytes}); more is answered {@link ReplyError#REPLY_TOO_LARGE}
+   * @throws SQLException when the connection cannot prepare sqlq's counter query
    */
-  StatementExecutor(Connection connection, StatementBudget budget, int maxResultBytes) throws SQLException {
+  public StatementExecutor(Connection connection, StatementBudget budget, int maxResultBytes) throws SQLException {
     this.connection = connection;
     this.budget = budget;
     this.maxResultBytes = maxResultBytes;
@@ -69,7 +74,7 @@ final class StatementExecutor implements AutoCloseable {
    *     refused construct, parameter mismatch): the caller rolls back the request's savepoint
    * @throws SQLException for a failure that may have ended the transaction (see {@link #isFatal})
    */
-  StatementResult execute(Statement statement, int index) throws StatementFailedException, SQLException {
+  public StatementResult execute(Statement statement, int index) throws StatementFailedException, SQLException {
     String sql = statement.sql();
     List<Object> values;
     refuseUnsafe(sql, index);
@@ -126,7 +131,7 @@ final class StatementExecutor implements AutoCloseable {
   }
 
   /** Whether {@code e} may have ended the enclosing transaction or says the file is damaged. */
-  static boolean isFatal(SQLException e) {
+  public static boolean isFatal(SQLException e) {
     return e instanceof SQLiteException s && FATAL.contains(primary(s.getResultCode()));
   }
 
@@ -190,7 +195,7 @@ final class StatementExecutor implements AutoCloseable {
         }
         if (bytes > maxResultBytes) {
           throw failed(ReplyError.REPLY_TOO_LARGE, "the rows take more than the " + maxResultBytes
-              + " bytes one SQS message can carry; select fewer rows or columns", index);
+              + " bytes a reply may take; select fewer rows or columns", index);
         }
         rows.add(row);
       }

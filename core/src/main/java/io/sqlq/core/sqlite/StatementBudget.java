@@ -1,4 +1,4 @@
-package io.sqlq.consumer;
+package io.sqlq.core.sqlite;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,23 +17,27 @@ import org.sqlite.ProgressHandler;
  * slow statements is bounded by the function timeout, and a lock broken by the reaper is
  * harmless because publishing is fenced (DESIGN.md, "Invariants: Fencing").
  *
+ * <p>Used by the consumer for every statement of a batch and by the SDK for every snapshot query.
+ *
  * @param perStatement the budget of one statement ({@link io.sqlq.core.SqlqConfig#statementTimeout()})
  */
-record StatementBudget(Duration perStatement) {
+public record StatementBudget(Duration perStatement) {
   /**
    * SQLite VM instructions between two clock reads: 10,000, a few microseconds of work, so the
    * check costs about 1% and an interrupt comes within milliseconds of the budget.
    */
-  static final int OPCODES_PER_CHECK = 10_000;
+  public static final int OPCODES_PER_CHECK = 10_000;
 
-  StatementBudget {
+  /** @throws IllegalArgumentException when {@code perStatement} is zero or negative */
+  public StatementBudget {
     if (perStatement.isNegative() || perStatement.isZero()) {
       throw new IllegalArgumentException("a statement budget must be positive, not " + perStatement.toMillis() + " ms");
     }
   }
 
   /** A statement's work, run under the budget. */
-  interface Work<T> {
+  public interface Work<T> {
+    /** Runs the work; a statement past the budget fails with SQLITE_INTERRUPT. */
     T run() throws SQLException, StatementFailedException;
   }
 
@@ -42,7 +46,7 @@ record StatementBudget(Duration perStatement) {
    *
    * @throws SQLException from the work; a statement past its budget fails with SQLITE_INTERRUPT
    */
-  <T> T run(Connection connection, Work<T> work) throws SQLException, StatementFailedException {
+  public <T> T run(Connection connection, Work<T> work) throws SQLException, StatementFailedException {
     long deadline = System.nanoTime() + perStatement.toNanos();
     ProgressHandler.setHandler(connection, OPCODES_PER_CHECK, new ProgressHandler() {
       @Override

@@ -1,0 +1,79 @@
+package io.sqlq.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bench's report from figures alone: ratios, table, JSON, Markdown and charts. */
+class BenchReportTest {
+  private static Figures figures(String workload, String series, String mode, double perSecond, Double bytesUp) {
+    boolean aws = bytesUp != null;
+    return new Figures(workload, series, mode, 1.0, 1, 1_000, 1_000, 0, 1_000 / perSecond, perSecond, 25.0,
+        Map.of("p50", 1.0, "p95", 2.0, "p99", 3.0, "max", 4.0), aws ? 10.0 : null, bytesUp,
+        aws ? Map.of("EC2", 0.5, "S3", 0.25) : Map.of(), aws ? Map.of("S3.PutObject", 250L) : Map.of(),
+        aws ? Map.of("p50", 5.0, "p99", 9.0) : null, aws ? 10L : null, aws ? 100.0 : null,
+        aws ? Map.of("LockWait", 5.0, "Fetch", 1.0, "Apply", 20.0, "Publish", 7.0, "Release", 3.0, "Reply", 4.0,
+            "Total", 40.0) : null, null);
+  }
+
+  private static BenchReport report() {
+    List<Figures> results = List.of(
+        figures("chinook", "chinook", "sqlite", 100_000, null),
+        figures("chinook", "chinook", "applier", 50_000, null),
+        figures("chinook", "chinook", "pipeline", 30_000, 1_000.0),
+        figures("chinook", "chinook", "baseline", 30, 50_000.0),
+        figures("insert-1MB", "size", "pipeline", 3_000, 2_000.0),
+        figures("databases-4", "databases", "sqlite", 40_000, null));
+    return new BenchReport("sqlq bench --quick", "2026-12-01T00:00:00Z", 12.5, true,
+        Map.of("summary", "2 CPUs", "cpus", "2"), Map.of("sqlite", "straight into SQLite"), List.of("a note"),
+        results, BenchReport.ratios(results), BenchReport.TARGETS);
+  }
+
+  @Test
+  void ratiosAreOfStatementsPerSecondAndMissingWhereAModeDidNotRun() {
+    List<BenchReport.Ratios> ratios = report().ratios();
+
+    assertThat(ratios).extracting(BenchReport.Ratios::workload).containsExactly("chinook", "insert-1MB", "databases-4");
+    assertThat(ratios.get(0).pipelineOverBaseline()).isEqualTo(1_000.0);
+    assertThat(ratios.get(0).pipelineOverSqlite()).isEqualTo(0.3);
+    assertThat(ratios.get(0).applierOverSqlite()).isEqualTo(0.5);
+    assertThat(ratios.get(1).pipelineOverSqlite()).isNull();
+  }
+
+  @Test
+  void theTableHasARowPerModeAndWorkloadAndTheRatiosBesideTheTargets() {
+    String table = report().table();
+
+    // Four modes, the batch steps of the two modes on AWS, the ratios.
+    assertThat(table.lines().filter(l -> l.startsWith("chinook ")).toList()).hasSize(7);
+    assertThat(table).contains("mean ms per batch").containsPattern("chinook pipeline +5\\.0 +1\\.0 +20\\.0");
+    assertThat(table).contains("pipeline/baseline").contains("1,000").contains("target (chinook)")
+        .contains("0.250").contains("- a note");
+  }
+
+  @Test
+  void theReportDirectoryHoldsTheJsonTheMarkdownAndThreeCharts(@TempDir Path dir) throws Exception {
+    BenchReport report = report();
+
+    report.write(dir);
+
+    assertThat(BenchReport.FILES).allSatisfy(f -> assertThat(dir.resolve(f)).isNotEmptyFile());
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+    assertThat(json.path("results")).hasSize(6);
+    assertThat(json.path("results").get(2).path("awsCallsPerStatement").path("EC2").asDouble()).isEqualTo(0.5);
+    assertThat(json.path("ratios").get(0).path("pipelineOverBaseline").asDouble()).isEqualTo(1_000.0);
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("| chinook | baseline | 1.0 | 1 | 1,000 | 30 | 25.0 |")
+        .contains("![by database size](by-size.png)").contains("| chinook | pipeline | 10 | 100 | 5.0 | 1.0 | 20.0 |");
+    for (String png : List.of("by-mode.png", "by-size.png", "by-databases.png")) {
+      assertThat(ImageIO.read(dir.resolve(png).toFile())).as(png).isNotNull();
+    }
+  }
+}
