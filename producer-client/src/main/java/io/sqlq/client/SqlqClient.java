@@ -532,11 +532,7 @@ public final class SqlqClient implements AutoCloseable {
      * that downloads nothing when the database did not change).
      */
     public Builder snapshotMaxAge(Duration maxAge) {
-      require(maxAge, "snapshotMaxAge");
-      if (maxAge.isNegative() || maxAge.isZero()) {
-        throw new IllegalArgumentException("snapshotMaxAge must be above 0, not " + maxAge);
-      }
-      this.snapshotMaxAge = maxAge;
+      this.snapshotMaxAge = positive(maxAge, "snapshotMaxAge");
       return this;
     }
 
@@ -546,11 +542,7 @@ public final class SqlqClient implements AutoCloseable {
      * 10,000 ms, the default of the consumer's {@code SQLQ_STATEMENT_TIMEOUT_MS}.
      */
     public Builder queryTimeout(Duration timeout) {
-      require(timeout, "queryTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("queryTimeout must be above 0, not " + timeout);
-      }
-      this.queryTimeout = timeout;
+      this.queryTimeout = positive(timeout, "queryTimeout");
       return this;
     }
 
@@ -694,11 +686,7 @@ public final class SqlqClient implements AutoCloseable {
      * {@link SqlqClient#close()} waits for sends and for replies.
      */
     public Builder requestTimeout(Duration timeout) {
-      require(timeout, "requestTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be above 0, not " + timeout);
-      }
-      this.requestTimeout = timeout;
+      this.requestTimeout = positive(timeout, "requestTimeout");
       return this;
     }
 
@@ -810,6 +798,14 @@ public final class SqlqClient implements AutoCloseable {
     private static IllegalStateException bothReplyQueues() {
       return new IllegalStateException("replyQueueUrl(...) and ownReplyQueue() both set: a client reads one reply"
           + " queue, either the caller's (replyQueueUrl) or one it creates and deletes (ownReplyQueue)");
+    }
+
+    /** {@code value}, when it is set and above 0. */
+    private static Duration positive(Duration value, String name) {
+      if (require(value, name).isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be above 0, not " + value);
+      }
+      return value;
     }
 
     private static <T> T require(T value, String name) {
