@@ -161,7 +161,6 @@ public final class BenchCommand implements Callable<Integer> {
             List<Phase> runs = new ArrayList<>();
             for (int run = 0; run < (mode.usesAws() ? 1 : localRuns()); run++) {
               Phase phase = new Phase(run == 0 ? bar::step : () -> {});
-              System.gc();
               switch (mode) {
                 case SQLITE -> LocalRuns.sqlite(workload, phase, dir);
                 case APPLIER -> LocalRuns.applier(workload, phase, dir);
