@@ -56,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--quick", description = "A small run (smaller workloads, a 2 s baseline budget) that ends within a"
+  @Option(names = "--quick", description = "A small run (smaller workloads, a 1 s baseline budget) that ends within a"
       + " minute; for CI and a first look.")
   boolean quick;
 
@@ -80,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> seriesNames;
 
   @Option(names = "--baseline-seconds", paramLabel = "S",
-      description = "Time budget of the baseline on each workload (default: 20, with --quick 2): it is about a thousand"
+      description = "Time budget of the baseline on each workload (default: 20, with --quick 1): it is about a thousand"
           + " times slower, so it runs the first statements of each workload for this long.")
   Integer baselineSeconds;
 
@@ -108,7 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (localRuns != null && localRuns < 1) {
       throw new IllegalArgumentException("--local-runs must be at least 1, not " + localRuns);
     }
-    Duration budget = Duration.ofSeconds(baselineSeconds != null ? baselineSeconds : quick ? 2 : 20);
+    Duration budget = Duration.ofSeconds(baselineSeconds != null ? baselineSeconds : quick ? 1 : 20);
     Instant started = Instant.now();
     long startNanos = System.nanoTime();
     Path scratch = Files.createTempDirectory("sqlq-bench-");
@@ -121,7 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
       List<Figures> results = run(workloads, modes, budget, scratch, err);
       BenchReport bench = new BenchReport(commandLine(), started.truncatedTo(ChronoUnit.SECONDS).toString(),
           (System.nanoTime() - startNanos) / 1e9, quick, machine(loadBefore), descriptions(modes),
-          notes(budget, workloads), results, BenchReport.ratios(results), BenchReport.TARGETS);
+          notes(modes, budget, workloads), results, BenchReport.ratios(results), BenchReport.TARGETS);
       if (report != null) {
         bench.write(report);
       }
@@ -145,7 +145,11 @@ public final class BenchCommand implements Callable<Integer> {
         AwsRuns.BaselineStack baseline = modes.contains(Mode.BASELINE)
             ? new AwsRuns.BaselineStack(clients, "bench-baseline") : null;
         Pipelines pipelines = new Pipelines(emulators)) {
-      warmUp(scratch, quick ? 1 : 5);
+      warmUp(modes, scratch, quick ? 1 : 5);
+      if (modes.contains(Mode.PIPELINE)) {
+        // The first workload on the emulator would pay for the SDK's and the emulator's first calls.
+        AwsRuns.pipeline(warmUpWorkload(quick ? 1_000 : 4_000), new Phase(() -> {}), pipelines.with(1));
+      }
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("bench").setInitialMax(planned)
           .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().showSpeed()
           .setConsumer(new ConsoleProgressBarConsumer(err)).build()) {
@@ -161,7 +165,6 @@ public final class BenchCommand implements Callable<Integer> {
             List<Phase> runs = new ArrayList<>();
             for (int run = 0; run < (mode.usesAws() ? 1 : localRuns()); run++) {
               Phase phase = new Phase(run == 0 ? bar::step : () -> {});
-              System.gc();
               switch (mode) {
                 case SQLITE -> LocalRuns.sqlite(workload, phase, dir);
                 case APPLIER -> LocalRuns.applier(workload, phase, dir);
@@ -227,19 +230,37 @@ public final class BenchCommand implements Callable<Integer> {
   /**
    * Runs the local modes {@code rounds} times on Chinook (or an insert workload of its size),
    * unmeasured, so that the first measured workload does not pay for the JIT compiler's first
-   * passes over SQLite's driver, the codecs and the applier.
+   * passes over SQLite's driver, the codecs and the applier. Only the code of the modes that run
+   * is warmed (the applier's for the pipeline too): code the run never uses would only skew the
+   * compiler's profile of the driver's calls, which the modes share.
    */
-  private void warmUp(Path scratch, int rounds) throws Exception {
+  private void warmUp(Set<Mode> modes, Path scratch, int rounds) throws Exception {
     Path dir = Files.createDirectories(scratch.resolve("warm-up"));
-    List<io.sqlq.core.protocol.Statement> statements = Files.isRegularFile(chinook)
-        ? Workloads.chinook(chinook).statements() : Workloads.inserts(15_000, 9);
-    Path seed = Files.isRegularFile(chinook) ? null : Workloads.seed(dir.resolve("seed.sqlite"), 0, 9);
-    Workload warm = new Workload("warm-up", Series.CHINOOK, seed, 0, 1, statements);
+    Workload warm = warmUpWorkload(Integer.MAX_VALUE);
     for (int i = 0; i < rounds; i++) {
-      LocalRuns.sqlite(warm, new Phase(() -> {}), dir);
-      LocalRuns.applier(warm, new Phase(() -> {}), dir);
+      if (modes.contains(Mode.SQLITE)) {
+        LocalRuns.sqlite(warm, new Phase(() -> {}), dir);
+      }
+      if (modes.contains(Mode.APPLIER) || modes.contains(Mode.PIPELINE)) {
+        LocalRuns.applier(warm, new Phase(() -> {}), dir);
+      }
     }
     deleteTree(dir);
+  }
+
+  /**
+   * Up to {@code statements} statements of Chinook (from an empty database), or as many inserts
+   * into the generated table when the script is not there, on databases named {@code warm-up-*}.
+   */
+  private Workload warmUpWorkload(int statements) throws IOException, java.sql.SQLException {
+    if (Files.isRegularFile(chinook)) {
+      List<io.sqlq.core.protocol.Statement> all = Workloads.chinook(chinook).statements();
+      return new Workload("warm-up", Series.CHINOOK, null, 0, 1, all.subList(0, Math.min(statements, all.size())));
+    }
+    Path seed = Workloads.seed(Files.createTempFile("sqlq-bench-warm-up-", ".sqlite"), 0, 9);
+    seed.toFile().deleteOnExit();
+    return new Workload("warm-up", Series.CHINOOK, seed, Files.size(seed), 1,
+        Workloads.inserts(Math.min(statements, 15_000), 9));
   }
 
   private static <E extends Enum<E>> Set<E> parse(List<String> names, Class<E> type, String what) {
@@ -274,7 +295,7 @@ public final class BenchCommand implements Callable<Integer> {
     return descriptions;
   }
 
-  private List<String> notes(Duration budget, List<Workload> workloads) {
+  private List<String> notes(Set<Mode> modes, Duration budget, List<Workload> workloads) {
     List<String> notes = new ArrayList<>();
     notes.add("All modes run in this one process, one after another, on the same statements; the AWS APIs are"
         + " ElasticMQ (SQS) and moto_server (S3, EC2) on loopback (each call takes milliseconds there, tens of ms on AWS: see BENCHMARKS.md).");
@@ -292,8 +313,11 @@ public final class BenchCommand implements Callable<Integer> {
             + String.join(", ", counts) + " databases, with one local consumer per database up to " + maxPollers + ";")
         + " the pipeline's local stack (emulated queues, consumers, reaper) and its client are kept from one workload"
         + " to the next while the number of consumers stays the same; each workload has databases of its own.");
-    notes.add("Before the first workload the local modes run " + (quick ? "once" : "five times") + " on the Chinook"
-        + " statements, unmeasured, so the JIT compiler has done its first passes; then the local modes run each"
+    notes.add("Before the first workload the local code runs " + (quick ? "once" : "five times") + " on the Chinook"
+        + " statements, unmeasured (SQLite's for the sqlite mode, the applier's for the applier and the pipeline), so"
+        + " the JIT compiler has done its first passes" + (modes.contains(Mode.PIPELINE) ? ", and "
+            + (quick ? "1,000" : "4,000") + " of them go through the pipeline (its first calls of the SDK and the"
+            + " emulator)" : "") + "; then the local modes run each"
         + " workload " + (localRuns() == 1 ? "once" : localRuns() + " times and the run of median statements/s is"
         + " reported") + ", the modes on the emulator once. JVM CPU µs/statement is this process's CPU time (every"
         + " thread, the JIT compiler's too; not the emulator's) per statement: on a shared machine it varies less than"

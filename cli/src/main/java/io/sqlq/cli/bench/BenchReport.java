@@ -78,7 +78,7 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
         "calls/st EC2/S3/SQS", "lock p50/p99", "req/batch"));
     for (Figures f : results) {
       out.append(String.format(Locale.ROOT, "%-14s %-8s %9s %10s %9s %9s %9s %9s %10s %10s %17s %13s %9s%n",
-          f.workload(), f.mode(), count(f.statements()) + (f.errors() > 0 ? "!" : ""), count(Math.round(f.statementsPerSecond())),
+          f.workload(), f.mode(), count(f.statements()) + (f.errors() > 0 ? "!" : ""), rate(f.statementsPerSecond()),
           micros(f.jvmCpuMicrosPerStatement()),
           ms(f.latencyMs().get("p50")), ms(f.latencyMs().get("p95")), ms(f.latencyMs().get("p99")),
           bytes(f.s3BytesDownPerStatement()), bytes(f.s3BytesUpPerStatement()), calls(f), lockWait(f),
@@ -134,7 +134,7 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
       md.append(String.format(Locale.ROOT,
           "| %s | %s | %.1f | %d | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
           f.workload(), f.mode(), f.startMb(), f.databases(), count(f.statements()),
-          f.statements() < f.planned() ? " of " + count(f.planned()) : "", count(Math.round(f.statementsPerSecond())),
+          f.statements() < f.planned() ? " of " + count(f.planned()) : "", rate(f.statementsPerSecond()),
           micros(f.jvmCpuMicrosPerStatement()),
           ms(f.latencyMs().get("p50")), ms(f.latencyMs().get("p95")), ms(f.latencyMs().get("p99")),
           bytes(f.s3BytesDownPerStatement()), bytes(f.s3BytesUpPerStatement()), callsByService(f), lockWait(f),
@@ -184,6 +184,12 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
     }
     return ms >= 100 ? String.format(Locale.ROOT, "%,.0f", ms) : ms >= 1 ? String.format(Locale.ROOT, "%.1f", ms)
         : String.format(Locale.ROOT, "%.3f", ms);
+  }
+
+  /** Statements/s: whole above 100, else with the decimals a slow mode (the baseline on large files) needs. */
+  static String rate(double perSecond) {
+    return perSecond >= 100 ? String.format(Locale.ROOT, "%,.0f", perSecond)
+        : perSecond >= 1 ? String.format(Locale.ROOT, "%.1f", perSecond) : String.format(Locale.ROOT, "%.2f", perSecond);
   }
 
   private static String micros(double us) {

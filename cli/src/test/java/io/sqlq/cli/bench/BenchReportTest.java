@@ -70,7 +70,7 @@ class BenchReportTest {
     assertThat(json.path("results")).hasSize(6);
     assertThat(json.path("results").get(2).path("awsCallsPerStatement").path("EC2").asDouble()).isEqualTo(0.5);
     assertThat(json.path("ratios").get(0).path("pipelineOverBaseline").asDouble()).isEqualTo(1_000.0);
-    assertThat(Files.readString(dir.resolve("report.md"))).contains("| chinook | baseline | 1.0 | 1 | 1,000 | 30 | 25.0 |")
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("| chinook | baseline | 1.0 | 1 | 1,000 | 30.0 | 25.0 |")
         .contains("![by database size](by-size.png)").contains("| chinook | pipeline | 10 | 100 | 5.0 | 1.0 | 20.0 |");
     for (String png : List.of("by-mode.png", "by-size.png", "by-databases.png")) {
       assertThat(ImageIO.read(dir.resolve(png).toFile())).as(png).isNotNull();
