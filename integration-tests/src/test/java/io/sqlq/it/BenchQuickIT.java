@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code sqlq bench --quick}, run once as a user runs it (the CLI jar, from the repository's root)
  * to check that its report is complete and well-formed: every mode on every workload with every
- * figure, the ratios, the Markdown table and the three charts. No figure is checked against a
+ * figure, the ratios, each kind of read (whose rows the bench checks), the Markdown tables and the
+ * three charts. No figure is checked against a
  * time or a target: the machine decides those, and BENCHMARKS.md reports them.
  */
 class BenchQuickIT {
@@ -28,6 +29,8 @@ class BenchQuickIT {
   private static final List<String> MODES = List.of("sqlite", "applier", "pipeline", "baseline");
   private static final List<String> WORKLOADS = List.of("chinook", "insert-1MB", "insert-16MB", "mix-90/10",
       "databases-1", "databases-4");
+  private static final List<String> READS = List.of("snapshot, warm", "latest, warm", "cold", "read-your-writes",
+      "through the queue");
 
   @Test
   void benchQuickWritesACompleteReport() throws Exception {
@@ -91,7 +94,22 @@ class BenchQuickIT {
     }
     assertThat(ratioWorkloads).containsExactlyElementsOf(WORKLOADS);
 
+    List<String> reads = new ArrayList<>();
+    for (JsonNode read : json.path("reads")) {
+      String kind = read.path("kind").asText();
+      reads.add(kind);
+      assertThat(read.path("reads").asLong()).as(kind).isGreaterThanOrEqualTo(5);
+      assertThat(read.path("errors").asLong()).as(kind + ": " + read.path("firstError").asText()).isZero();
+      JsonNode latency = read.path("latencyMs");
+      assertThat(latency.path("p50").asDouble()).as(kind).isPositive().isLessThanOrEqualTo(latency.path("p99").asDouble());
+    }
+    assertThat(reads).containsExactlyElementsOf(READS);
+    // A warm snapshot read asks the store nothing; a cold one downloads the file once.
+    assertThat(json.path("reads").get(0).path("s3CallsPerRead").asDouble()).isZero();
+    assertThat(json.path("reads").get(2).path("s3CallsPerRead").asDouble()).isEqualTo(1.0);
+
     String markdown = Files.readString(report.resolve("report.md"), StandardCharsets.UTF_8);
+    READS.forEach(kind -> assertThat(markdown).contains("| " + kind + " |"));
     for (String row : expected) {
       String[] parts = row.split(" ");
       assertThat(markdown).contains("| " + parts[0] + " | " + parts[1] + " |");

@@ -43,7 +43,8 @@ final class AwsRuns {
 
   /**
    * The pipeline's local stack ({@link LocalPipeline}, as {@code sqlq local} runs it) with
-   * {@code pollers} consumers, and one {@link SqlqClient} on its own reply queue; kept from one
+   * {@code pollers} consumers, and one {@link SqlqClient} on its own reply queue (its queries
+   * read the stack's bucket); kept from one
    * workload to the next while the number of consumers stays the same. The consumers report
    * their batches through {@link BatchMetrics}, as on Lambda, to the phase under way.
    */
@@ -63,7 +64,8 @@ final class AwsRuns {
             }
           })).build());
       try {
-        this.client = SqlqClient.builder().sqs(pipeline.sqs()).requestQueueUrl(pipeline.config().requestQueueUrl())
+        this.client = SqlqClient.builder().sqs(pipeline.sqs()).store(new S3DatabaseStore(pipeline.s3(), pipeline.config()))
+            .requestQueueUrl(pipeline.config().requestQueueUrl())
             .defaultReplyQueueUrl(pipeline.config().replyQueueUrl()).ownReplyQueue()
             .requestTimeout(REPLY_TIMEOUT).maxBlock(REPLY_TIMEOUT).replyWaitTime(Duration.ofSeconds(1)).build();
       } catch (RuntimeException e) {
@@ -74,6 +76,16 @@ final class AwsRuns {
 
     int pollers() {
       return pollers;
+    }
+
+    /** The local stack: its clients and configuration. */
+    LocalPipeline pipeline() {
+      return pipeline;
+    }
+
+    /** The client, on its own reply queue, with the stack's bucket as the store its queries read. */
+    SqlqClient client() {
+      return client;
     }
 
     @Override

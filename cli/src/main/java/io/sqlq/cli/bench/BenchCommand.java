@@ -48,7 +48,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + " side by side in one run: statements/s, latency percentiles, S3 bytes and AWS calls per statement,"
         + " lock waits, and their ratios.",
         "Modes: sqlite, applier, pipeline, baseline. Workloads: Chinook 1.4.4, inserts into databases of about"
-            + " 1/16/128 MB, a 90/10 read/write mix, inserts over 1/4/16 databases."})
+            + " 1/16/128 MB, a 90/10 read/write mix, inserts over 1/4/16 databases; and the latency of each kind of"
+            + " read (warm snapshot, warm latest, cold, read-your-writes, through the queue)."})
 public final class BenchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
   /** The Chinook script, relative to the repository's root (the working directory of {@code ./sqlq}). */
@@ -76,7 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> modeNames;
 
   @Option(names = "--series", split = ",", paramLabel = "SERIES",
-      description = "Workload series to run, of chinook, size, mix, databases (default: all).")
+      description = "Workload series to run, of chinook, size, mix, databases, reads (default: all; reads needs the"
+          + " pipeline mode).")
   List<String> seriesNames;
 
   @Option(names = "--baseline-seconds", paramLabel = "S",
@@ -102,6 +104,9 @@ public final class BenchCommand implements Callable<Integer> {
       throw new NoSuchFileException(chinook + " (run from the repository's root, or name the Chinook 1.4.4 script"
           + " with --chinook)");
     }
+    if (series.contains(Series.READS) && seriesNames != null && !modes.contains(Mode.PIPELINE)) {
+      throw new IllegalArgumentException("the reads series runs on the pipeline's stack: add the pipeline mode");
+    }
     if (maxPollers < 1) {
       throw new IllegalArgumentException("--max-pollers must be at least 1, not " + maxPollers);
     }
@@ -118,26 +123,32 @@ public final class BenchCommand implements Callable<Integer> {
           Files.createDirectories(scratch.resolve("seeds")));
       log.info("workloads built in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
       String loadBefore = loadAverage();
-      List<Figures> results = run(workloads, modes, budget, scratch, err);
+      List<ReadFigures> reads = new ArrayList<>();
+      List<Figures> results = run(workloads, modes, series.contains(Series.READS), budget, scratch, err, reads);
       BenchReport bench = new BenchReport(commandLine(), started.truncatedTo(ChronoUnit.SECONDS).toString(),
           (System.nanoTime() - startNanos) / 1e9, quick, machine(loadBefore), descriptions(modes),
-          notes(modes, budget, workloads), results, BenchReport.ratios(results), BenchReport.TARGETS);
+          notes(modes, budget, workloads, reads), results, BenchReport.ratios(results), BenchReport.TARGETS, reads);
       if (report != null) {
         bench.write(report);
       }
       PrintStream out = System.out;
       out.print(json ? bench.json() + System.lineSeparator() : bench.table());
       out.flush();
-      return results.stream().allMatch(f -> f.errors() == 0) ? 0 : 1;
+      return results.stream().allMatch(f -> f.errors() == 0) && reads.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
     } finally {
       deleteTree(scratch);
     }
   }
 
-  /** Runs every mode on every workload, the modes of one workload one after another. */
-  private List<Figures> run(List<Workload> workloads, Set<Mode> modes, Duration budget, Path scratch, PrintStream err)
-      throws Exception {
-    long planned = workloads.stream().mapToLong(w -> (long) w.totalStatements() * modes.size()).sum();
+  /**
+   * Runs every mode on every workload, the modes of one workload one after another; then, with
+   * {@code withReads} and the pipeline mode, the read series into {@code reads}.
+   */
+  private List<Figures> run(List<Workload> workloads, Set<Mode> modes, boolean withReads, Duration budget,
+      Path scratch, PrintStream err, List<ReadFigures> reads) throws Exception {
+    boolean reading = withReads && modes.contains(Mode.PIPELINE);
+    long planned = workloads.stream().mapToLong(w -> (long) w.totalStatements() * modes.size()).sum()
+        + (reading ? ReadRuns.total(reads()) : 0);
     List<Figures> results = new ArrayList<>();
     boolean aws = modes.stream().anyMatch(Mode::usesAws);
     try (LocalEmulators emulators = aws ? LocalEmulators.start() : null;
@@ -183,9 +194,24 @@ public final class BenchCommand implements Callable<Integer> {
                 String.format(Locale.ROOT, "%.2f", (System.nanoTime() - phaseStart) / 1e9));
           }
         }
+        if (reading) {
+          bar.setExtraMessage(" reads");
+          Path seed = Workloads.seed(scratch.resolve("reads.sqlite"), (long) readsMb() << 20, 8);
+          reads.addAll(ReadRuns.run(pipelines.with(1), seed, Workloads.rows(seed), reads(), bar::step));
+        }
       }
     }
     return results;
+  }
+
+  /** The read series' warm snapshot reads: 500, with {@code --quick} 100 (the other kinds run a share). */
+  private int reads() {
+    return quick ? 100 : 500;
+  }
+
+  /** The size of the read series' databases, MB: 16, with {@code --quick} 1. */
+  private int readsMb() {
+    return quick ? 1 : 16;
   }
 
   /** How many times the local modes run each workload: {@code --local-runs}, else 5 (1 with {@code --quick}). */
@@ -295,7 +321,7 @@ public final class BenchCommand implements Callable<Integer> {
     return descriptions;
   }
 
-  private List<String> notes(Set<Mode> modes, Duration budget, List<Workload> workloads) {
+  private List<String> notes(Set<Mode> modes, Duration budget, List<Workload> workloads, List<ReadFigures> reads) {
     List<String> notes = new ArrayList<>();
     notes.add("All modes run in this one process, one after another, on the same statements; the AWS APIs are"
         + " ElasticMQ (SQS) and moto_server (S3, EC2) on loopback (each call takes milliseconds there, tens of ms on AWS: see BENCHMARKS.md).");
@@ -322,6 +348,12 @@ public final class BenchCommand implements Callable<Integer> {
         + " reported") + ", the modes on the emulator once. JVM CPU µs/statement is this process's CPU time (every"
         + " thread, the JIT compiler's too; not the emulator's) per statement: on a shared machine it varies less than"
         + " statements/s.");
+    if (!reads.isEmpty()) {
+      notes.add(String.format(Locale.ROOT, "The reads run after the workloads on the pipeline's stack with one consumer:"
+          + " one thread, one point read by primary key of the generated table at a time, on two databases of"
+          + " %.1f MB seeded in S3; the client's snapshot cache keeps a snapshot current for 60 s (snapshotMaxAge)."
+          + " Each read's rows are checked.", reads.getFirst().databaseMb()));
+    }
     return notes;
   }
 

@@ -28,10 +28,11 @@ import java.util.Optional;
  * @param results one row per workload and mode, in run order
  * @param ratios per workload, the statements/s ratios the issue asks for
  * @param targets the ratios sqlq aims at on Chinook
+ * @param reads one row per kind of read ({@link ReadRuns.Kind}), empty when the read series did not run
  */
 record BenchReport(String command, String startedAt, double seconds, boolean quick, Map<String, String> machine,
     Map<String, String> modes, List<String> notes, List<Figures> results, List<Ratios> ratios,
-    Map<String, Double> targets) {
+    Map<String, Double> targets, List<ReadFigures> reads) {
 
   /** The files {@link #write} makes in a report directory. */
   static final List<String> FILES = List.of("report.md", "report.json", "by-mode.png", "by-size.png",
@@ -84,26 +85,39 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
           bytes(f.s3BytesDownPerStatement()), bytes(f.s3BytesUpPerStatement()), calls(f), lockWait(f),
           f.requestsPerBatch() == null ? "-" : String.format(Locale.ROOT, "%.0f", f.requestsPerBatch())));
     }
-    out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-23s %9s %9s %9s %9s %9s %9s %9s%n",
-        "mean ms per batch", "lock wait", "fetch", "apply", "publish", "release", "reply", "total"));
-    for (Figures f : results) {
-      if (f.batchStepMs() != null && !f.mode().equals("applier")) {
-        out.append(String.format(Locale.ROOT, "%-23s %9s %9s %9s %9s %9s %9s %9s%n", f.workload() + " " + f.mode(),
-            ms(f.batchStepMs().get("LockWait")), ms(f.batchStepMs().get("Fetch")), ms(f.batchStepMs().get("Apply")),
-            ms(f.batchStepMs().get("Publish")), ms(f.batchStepMs().get("Release")), ms(f.batchStepMs().get("Reply")),
-            ms(f.batchStepMs().get("Total"))));
+    if (!results.isEmpty()) {
+      out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-23s %9s %9s %9s %9s %9s %9s %9s%n",
+          "mean ms per batch", "lock wait", "fetch", "apply", "publish", "release", "reply", "total"));
+      for (Figures f : results) {
+        if (f.batchStepMs() != null && !f.mode().equals("applier")) {
+          out.append(String.format(Locale.ROOT, "%-23s %9s %9s %9s %9s %9s %9s %9s%n", f.workload() + " " + f.mode(),
+              ms(f.batchStepMs().get("LockWait")), ms(f.batchStepMs().get("Fetch")), ms(f.batchStepMs().get("Apply")),
+              ms(f.batchStepMs().get("Publish")), ms(f.batchStepMs().get("Release")), ms(f.batchStepMs().get("Reply")),
+              ms(f.batchStepMs().get("Total"))));
+        }
+      }
+      out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-14s %18s %16s %15s%n", "ratios",
+          "pipeline/baseline", "pipeline/sqlite", "applier/sqlite"));
+      for (Ratios r : ratios) {
+        out.append(String.format(Locale.ROOT, "%-14s %18s %16s %15s%n", r.workload(), ratio(r.pipelineOverBaseline()),
+            ratio(r.pipelineOverSqlite()), ratio(r.applierOverSqlite())));
+      }
+      out.append(String.format(Locale.ROOT, "%-14s %18s %16s %15s%n", "target (chinook)",
+          ratio(targets.get("pipelineOverBaseline")), ratio(targets.get("pipelineOverSqlite")),
+          ratio(targets.get("applierOverSqlite"))));
+    }
+    if (!reads.isEmpty()) {
+      out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-20s %7s %9s %9s %9s %9s %9s%n",
+          "reads", "n", "p50 ms", "p95 ms", "p99 ms", "max ms", "S3/read"));
+      for (ReadFigures r : reads) {
+        out.append(String.format(Locale.ROOT, "%-20s %7s %9s %9s %9s %9s %9.2f%n", r.kind(),
+            count(r.reads()) + (r.errors() > 0 ? "!" : ""), ms(r.latencyMs().get("p50")), ms(r.latencyMs().get("p95")),
+            ms(r.latencyMs().get("p99")), ms(r.latencyMs().get("max")), r.s3CallsPerRead()));
       }
     }
-    out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-14s %18s %16s %15s%n", "ratios",
-        "pipeline/baseline", "pipeline/sqlite", "applier/sqlite"));
-    for (Ratios r : ratios) {
-      out.append(String.format(Locale.ROOT, "%-14s %18s %16s %15s%n", r.workload(), ratio(r.pipelineOverBaseline()),
-          ratio(r.pipelineOverSqlite()), ratio(r.applierOverSqlite())));
-    }
-    out.append(String.format(Locale.ROOT, "%-14s %18s %16s %15s%n", "target (chinook)",
-        ratio(targets.get("pipelineOverBaseline")), ratio(targets.get("pipelineOverSqlite")),
-        ratio(targets.get("applierOverSqlite"))));
     out.append(System.lineSeparator());
+    reads.stream().filter(r -> r.errors() > 0).forEach(r -> out.append(String.format(Locale.ROOT,
+        "! reads %s: %d failed, the first: %s%n", r.kind(), r.errors(), r.firstError())));
     results.stream().filter(f -> f.errors() > 0).forEach(f -> out.append(String.format(Locale.ROOT,
         "! %s %s: %d statements failed, the first: %s%n", f.workload(), f.mode(), f.errors(), f.firstError())));
     notes.forEach(n -> out.append("- ").append(n).append(System.lineSeparator()));
@@ -159,13 +173,27 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
     md.append(String.format(Locale.ROOT, "| target (chinook) | %s | %s | %s |%n",
         ratio(targets.get("pipelineOverBaseline")), ratio(targets.get("pipelineOverSqlite")),
         ratio(targets.get("applierOverSqlite"))));
+    if (!reads.isEmpty()) {
+      md.append(String.format(Locale.ROOT, "%nReads (one point read at a time, databases of %.1f MB):%n%n",
+          reads.getFirst().databaseMb()));
+      md.append("| read | what it does | reads | p50 ms | p95 ms | p99 ms | max ms | S3 calls/read |\n"
+          + "|---|---|---:|---:|---:|---:|---:|---:|\n");
+      for (ReadFigures r : reads) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.2f |%n", r.kind(), r.description(),
+            count(r.reads()), ms(r.latencyMs().get("p50")), ms(r.latencyMs().get("p95")), ms(r.latencyMs().get("p99")),
+            ms(r.latencyMs().get("max")), r.s3CallsPerRead()));
+      }
+    }
     md.append("\nModes:\n\n");
     modes.forEach((mode, description) -> md.append("- `").append(mode).append("`: ").append(description).append("\n"));
     md.append("\nNotes:\n\n");
     notes.forEach(n -> md.append("- ").append(n).append("\n"));
     List<Figures> failed = results.stream().filter(f -> f.errors() > 0).toList();
-    if (!failed.isEmpty()) {
+    List<ReadFigures> failedReads = reads.stream().filter(r -> r.errors() > 0).toList();
+    if (!failed.isEmpty() || !failedReads.isEmpty()) {
       md.append("\nErrors:\n\n");
+      failedReads.forEach(r -> md.append("- reads ").append(r.kind()).append(": ").append(r.errors())
+          .append(" failed, the first: ").append(r.firstError()).append("\n"));
       failed.forEach(f -> md.append("- ").append(f.workload()).append(' ').append(f.mode()).append(": ")
           .append(f.errors()).append(" statements failed, the first: ").append(f.firstError()).append("\n"));
     }

@@ -28,7 +28,9 @@ record Workload(String name, Series series, Path seed, long seedBytes, int datab
     /** 90 % point reads, 10 % updates by primary key. */
     MIX,
     /** Inserts spread over 1, 4, 16 databases at once. */
-    DATABASES
+    DATABASES,
+    /** Point reads each way a client reads (not a workload of the modes: {@link ReadRuns}, on the pipeline's stack). */
+    READS
   }
 
   Workload {

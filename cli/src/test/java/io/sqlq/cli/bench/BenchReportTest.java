@@ -34,7 +34,11 @@ class BenchReportTest {
         figures("databases-4", "databases", "sqlite", 40_000, null));
     return new BenchReport("sqlq bench --quick", "2026-12-01T00:00:00Z", 12.5, true,
         Map.of("summary", "2 CPUs", "cpus", "2"), Map.of("sqlite", "straight into SQLite"), List.of("a note"),
-        results, BenchReport.ratios(results), BenchReport.TARGETS);
+        results, BenchReport.ratios(results), BenchReport.TARGETS, List.of(
+            new ReadFigures("snapshot, warm", "no store call", 16.0, 500, 0,
+                Map.of("p50", 0.25, "p95", 0.5, "p99", 0.75, "max", 2.0), 0.0, null),
+            new ReadFigures("cold", "the whole file", 16.0, 50, 1,
+                Map.of("p50", 120.0, "p95", 150.0, "p99", 180.0, "max", 200.0), 1.0, "not one row: []")));
   }
 
   @Test
@@ -60,6 +64,18 @@ class BenchReportTest {
   }
 
   @Test
+  void theReadsHaveATableOfTheirOwnAndAFailedReadIsShown() {
+    BenchReport report = report();
+
+    assertThat(report.table()).containsPattern("snapshot, warm +500 +0\\.250 +0\\.500 +0\\.750 +2\\.0 +0\\.00")
+        .containsPattern("cold +50! +120 +150 +180 +200 +1\\.00")
+        .contains("! reads cold: 1 failed, the first: not one row: []");
+    assertThat(report.markdown()).contains("databases of 16.0 MB")
+        .contains("| cold | the whole file | 50 | 120 | 150 | 180 | 200 | 1.00 |")
+        .contains("- reads cold: 1 failed, the first: not one row: []");
+  }
+
+  @Test
   void theReportDirectoryHoldsTheJsonTheMarkdownAndThreeCharts(@TempDir Path dir) throws Exception {
     BenchReport report = report();
 
@@ -68,6 +84,7 @@ class BenchReportTest {
     assertThat(BenchReport.FILES).allSatisfy(f -> assertThat(dir.resolve(f)).isNotEmptyFile());
     JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
     assertThat(json.path("results")).hasSize(6);
+    assertThat(json.path("reads").get(1).path("latencyMs").path("p99").asDouble()).isEqualTo(180.0);
     assertThat(json.path("results").get(2).path("awsCallsPerStatement").path("EC2").asDouble()).isEqualTo(0.5);
     assertThat(json.path("ratios").get(0).path("pipelineOverBaseline").asDouble()).isEqualTo(1_000.0);
     assertThat(Files.readString(dir.resolve("report.md"))).contains("| chinook | baseline | 1.0 | 1 | 1,000 | 30.0 | 25.0 |")
