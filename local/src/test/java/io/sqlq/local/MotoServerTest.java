@@ -41,7 +41,7 @@ class MotoServerTest {
 
   @Test
   void startOfAMotoServerThatNeverAnswers_failsAfterTheTimeoutAndStopsIt() throws IOException {
-    Path fake = Files.writeString(dir.resolve("moto_server"), "#!/bin/sh\nexec sleep 60\n");
+    Path fake = Files.writeString(dir.resolve("moto_server"), "#!/bin/sh\nexec sleep 600\n");
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
 
     long start = System.nanoTime();
@@ -49,7 +49,9 @@ class MotoServerTest {
         .isInstanceOf(LocalStackUnavailableException.class)
         .hasMessageContaining("did not answer")
         .hasMessageContaining("within 500 ms");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+    // Only tells "gave up at its timeout" from "waited for the process's own end", ten minutes away:
+    // a bound far from both, whatever the machine's load.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(3));
     assertThat(ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("sleep")))
         .as("the fake server was stopped").isEmpty();
   }

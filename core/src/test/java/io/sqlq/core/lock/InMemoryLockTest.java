@@ -24,8 +24,9 @@ class InMemoryLockTest extends DatabaseLockContract {
     interrupter.schedule(waiter::interrupt, 200, TimeUnit.MILLISECONDS);
     long start = System.nanoTime();
     try {
-      assertThatThrownBy(() -> lock.acquire(db, Duration.ofSeconds(30))).isInstanceOf(LockTimeoutException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThatThrownBy(() -> lock.acquire(db, Duration.ofMinutes(10))).isInstanceOf(LockTimeoutException.class);
+      // Tells "ended at the interrupt" from "waited out its 10-minute budget", whatever the load.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(3));
       assertThat(Thread.interrupted()).as("interrupt flag still set (and now cleared)").isTrue();
     } finally {
       interrupter.shutdownNow();
