@@ -67,7 +67,10 @@ class BenchQuickIT {
       assertThat(latency.path("p95").asDouble()).as(name).isLessThanOrEqualTo(latency.path("p99").asDouble());
       boolean aws = mode.equals("pipeline") || mode.equals("baseline");
       if (aws) {
-        assertThat(row.path("s3BytesUpPerStatement").asDouble()).as(name).isPositive();
+        // The baseline runs a workload's first statements for 1 s: on a loaded machine only Chinook's
+        // opening DROP TABLE IF EXISTS, which leave its file empty, so only the pipeline surely uploads bytes.
+        assertThat(row.path("s3BytesUpPerStatement").asDouble()).as(name)
+            .isGreaterThanOrEqualTo(mode.equals("pipeline") ? Double.MIN_VALUE : 0);
         assertThat(row.path("s3BytesDownPerStatement").isNumber()).as(name).isTrue();
         assertThat(row.path("awsCallsPerStatement").path("S3").asDouble()).as(name).isPositive();
         assertThat(row.path("awsCallsPerStatement").path("EC2").asDouble()).as(name).isPositive();
