@@ -44,6 +44,8 @@ final class FakeSqs implements SqsClient {
   private final Map<String, Message> inFlight = new HashMap<>();
   private final Map<String, Consumer<Message>> handlers = new HashMap<>();
   private final List<SendMessageRequest> sent = new ArrayList<>();
+  /** Per queue, the sends that are over: queued, or handed to the queue's handler and handled. */
+  private final Map<String, Integer> finishedSends = new HashMap<>();
   private final List<String> deletedMessageIds = new ArrayList<>();
   private Predicate<SendMessageRequest> failSend = request -> false;
   private int receivesToFail;
@@ -145,6 +147,15 @@ final class FakeSqs implements SqsClient {
     }
   }
 
+  private int finishedSends(String queueUrl) {
+    lock.lock();
+    try {
+      return finishedSends.getOrDefault(queueUrl, 0);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Ids of the messages deleted so far, in order. */
   List<String> deletedMessageIds() {
     lock.lock();
@@ -168,21 +179,22 @@ final class FakeSqs implements SqsClient {
           .attributesWithStrings(request.messageGroupId() == null ? Map.of() : Map.of("MessageGroupId", request.messageGroupId()))
           .build();
       handler = handlers.get(request.queueUrl());
+      sent.add(request);
       if (handler == null) {
-        sent.add(request);
         visible.computeIfAbsent(request.queueUrl(), url -> new ArrayDeque<>()).add(message);
+        finishedSends.merge(request.queueUrl(), 1, Integer::sum);
         arrived.signalAll();
       }
     } finally {
       lock.unlock();
     }
     if (handler != null) {
-      // Counted as sent only once handled, so that a test that awaits a send sees what the
-      // handler (the fake consumer) made of it: counting first raced with the handler.
+      // Recorded as sent before the handler (the fake consumer) runs, since its replies complete the
+      // client's futures; finished only after it, so that awaitSent sees what the handler made of it.
       handler.accept(message);
       lock.lock();
       try {
-        sent.add(request);
+        finishedSends.merge(request.queueUrl(), 1, Integer::sum);
       } finally {
         lock.unlock();
       }
@@ -288,13 +300,16 @@ final class FakeSqs implements SqsClient {
     return sendMessage(SendMessageRequest.builder().queueUrl(queueUrl).messageBody(body).build()).messageId();
   }
 
-  /** Waits up to {@code max} until {@code queueUrl} has had at least {@code count} sends. */
+  /**
+   * Waits up to {@code max} until {@code queueUrl} has had at least {@code count} sends that are
+   * over (queued, or handled by the queue's handler).
+   */
   void awaitSent(String queueUrl, int count, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
-    while (sent(queueUrl).size() < count) {
+    while (finishedSends(queueUrl) < count) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("expected " + count + " sends to " + queueUrl + " within " + max
-            + ", saw " + sent(queueUrl).size());
+            + ", saw " + finishedSends(queueUrl));
       }
       TimeUnit.MILLISECONDS.sleep(5);
     }
