@@ -187,7 +187,7 @@ public final class BatchApplier {
 
   /** {@code asked} as it is answered when it named a reply queue outside the stack: on the default one. */
   private Request answeredOnDefaultQueue(Request asked) {
-    return new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo());
+    return new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo(), asked.sequence());
   }
 
   private ReplyError replyQueueRefused(Request asked) {

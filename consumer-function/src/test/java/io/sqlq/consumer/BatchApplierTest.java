@@ -145,7 +145,7 @@ class BatchApplierTest {
     AppliedBatch batch = applier.apply(connection, List.of(
         request("INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)", 7L, 1.5, "s", new byte[] {1, 2}, null, true),
         new Request(nextId(), "main", List.of(Statement.named("INSERT INTO v(i, s) VALUES (:i, @s)",
-            Map.of("i", 8L, "s", "named"))), null),
+            Map.of("i", 8L, "s", "named"))), null, null),
         request("SELECT i, r, s, b, n, f FROM v ORDER BY i")));
 
     StatementResult rows = result(batch, 2);
@@ -162,7 +162,7 @@ class BatchApplierTest {
     AppliedBatch batch = applier.apply(connection, List.of(
         request("INSERT INTO t(v) VALUES (?)"),
         request("INSERT INTO t(v) VALUES (?)", "a", "b"),
-        new Request(nextId(), "main", List.of(Statement.named("INSERT INTO t(v) VALUES (:v)", Map.of("w", 1L))), null)));
+        new Request(nextId(), "main", List.of(Statement.named("INSERT INTO t(v) VALUES (:v)", Map.of("w", 1L))), null, null)));
 
     assertThat(replies(batch)).extracting(r -> r.error().code()).containsOnly(ReplyError.BAD_PARAMETER);
     assertThat(replies(batch).get(0).error().message()).contains("1 parameters but 0 values");
@@ -248,11 +248,11 @@ class BatchApplierTest {
   }
 
   private Request request(String sql, Object... params) {
-    return new Request(nextId(), "main", List.of(Statement.of(sql, params)), null);
+    return new Request(nextId(), "main", List.of(Statement.of(sql, params)), null, null);
   }
 
   private Request transaction(Statement... statements) {
-    return new Request(nextId(), "main", Arrays.asList(statements), null);
+    return new Request(nextId(), "main", Arrays.asList(statements), null, null);
   }
 
   private String nextId() {

@@ -391,7 +391,7 @@ public final class SqlqClient implements AutoCloseable {
   /** Submits one request to {@code database} (already validated), as {@link #submit(Statement)} describes. */
   CompletableFuture<Reply> submitRequest(String database, List<Statement> statements) {
     Request request = new Request(nextRequestId(), database, statements,
-        settings.replyQueueUrl());
+        settings.replyQueueUrl(), null);
     if (closed.get()) {
       return CompletableFuture.failedFuture(closedAtSubmit(request));
     }

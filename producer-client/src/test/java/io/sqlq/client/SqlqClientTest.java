@@ -681,7 +681,7 @@ class SqlqClientTest {
   }
 
   static Request insertRequest(int n) {
-    return new Request(id(n), "main", List.of(Statement.of(INSERT, n)), REPLIES);
+    return new Request(id(n), "main", List.of(Statement.of(INSERT, n)), REPLIES, null);
   }
 
   int elementBytes(Request request) {

@@ -170,7 +170,7 @@ final class LocalRuns {
     int limit = MessageLimits.MAX_BODY_BYTES - 1_024;
     for (Statement statement : statements) {
       String element = codec.encodeBundleElement(
-          new Request(UUID.randomUUID().toString(), db, List.of(statement), REPLY_QUEUE), REPLY_QUEUE);
+          new Request(UUID.randomUUID().toString(), db, List.of(statement), REPLY_QUEUE, null), REPLY_QUEUE);
       int size = MessageSizes.utf8Length(element) + 1;
       if (!elements.isEmpty() && (elements.size() == BUNDLE_REQUESTS || bytes + size > limit)) {
         bodies.add(codec.joinBundle(REPLY_QUEUE, elements));
