@@ -114,7 +114,7 @@ public final class SqlqClient implements AutoCloseable {
     this.owned = owned;
     this.pending = new PendingReplies(settings.maxInFlight(), settings.maxBlock(), settings.requestTimeout(),
         settings.clock());
-    this.sender = new BundleSender(settings, new RequestCodec(), pending);
+    this.sender = new BundleSender(settings, new RequestCodec(), pending, UUID.randomUUID().toString());
     this.listener = new ReplyListener(settings, new ReplyCodec(), pending, seen);
     this.snapshots = settings.store() == null ? null : new Snapshots(settings.store(), settings.snapshotMaxBytes(),
         settings.snapshotMaxAge(), settings.queryTimeout(), settings.requestTimeout(), settings.clock());
