@@ -129,7 +129,9 @@ class DatabaseBatchLeaseTest {
           assertThat(e.retryable()).isFalse();
         });
     assertThat(store.fetch("main", null, work.resolve("v.sqlite"))).isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
-    assertThat(batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "SELECT 1"), clock)).version()).isEqualTo(2);
+    assertThat(batch.run("main", Duration.ZERO, TestStack.applying(
+        List.of(new Request("after", "main", List.of(Statement.of("INSERT INTO t VALUES (1)")), null, null)), clock))
+        .version()).isEqualTo(2);
   }
 
   @Test

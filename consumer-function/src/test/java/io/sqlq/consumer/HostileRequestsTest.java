@@ -147,7 +147,7 @@ class HostileRequestsTest {
     assertThat(replies.get(0).ok()).isTrue();
     assertThat(replies.get(2).ok()).isTrue();
     assertThat(query("SELECT group_concat(v) FROM t")).isEqualTo("before,after");
-    assertThat(query("SELECT count(*) FROM _sqlq_applied")).isEqualTo(String.valueOf(ids));
+    assertThat(query("SELECT count(*) FROM _sqlq_requests")).isEqualTo(String.valueOf(ids));
     assertThat(query("SELECT value FROM _sqlq_meta WHERE key = 'version'")).isEqualTo(String.valueOf(batch.version()));
     assertThat(connection.getAutoCommit()).isTrue();
   }

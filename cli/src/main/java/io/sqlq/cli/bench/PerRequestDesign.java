@@ -100,7 +100,7 @@ final class PerRequestDesign {
           PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
         LocalRuns.execute(prepared, statement.params());
       }
-      listener.applied(db, new AppliedBatch(version, List.of()));
+      listener.applied(db, new AppliedBatch(version, List.of(), true));
       long bytes = Files.size(file);
       store.publish(db, file, etag, version);
       listener.published(db, version, bytes);
