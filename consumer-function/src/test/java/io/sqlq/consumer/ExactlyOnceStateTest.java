@@ -144,12 +144,14 @@ class ExactlyOnceStateTest {
   }
 
   @Test
-  void writesThatChangeNoRowStillCount_anEmptyUpdate_ddl_andAPragmaWrite() throws SQLException {
-    for (String sql : List.of("UPDATE t SET n = n + 1 WHERE n < 0", "CREATE INDEX t_n ON t(n)", "PRAGMA user_version = 5")) {
-      AppliedBatch batch = applier.apply(connection, List.of(console("w-" + sql.length(), sql)));
+  void writesThatChangeNoRowStillCount_anEmptyUpdate_ddl_aPragmaWrite_andASecondAnalyze() throws SQLException {
+    List<String> writes = List.of("UPDATE t SET n = n + 1 WHERE n < 0", "CREATE INDEX t_n ON t(n)",
+        "PRAGMA user_version = 5", "ANALYZE", "ANALYZE");
+    for (int i = 0; i < writes.size(); i++) {
+      AppliedBatch batch = applier.apply(connection, List.of(console("w-" + i, writes.get(i))));
 
-      assertThat(batch.changed()).as(sql).isTrue();
-      assertThat(query("SELECT count(*) FROM _sqlq_requests WHERE id = 'w-" + sql.length() + "'")).isEqualTo("1");
+      assertThat(batch.changed()).as(writes.get(i)).isTrue();
+      assertThat(query("SELECT count(*) FROM _sqlq_requests WHERE id = 'w-" + i + "'")).isEqualTo("1");
     }
   }
 

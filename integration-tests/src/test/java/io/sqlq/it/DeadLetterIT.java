@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Transient failures end in the dead-letter queue after maxReceiveCount receives, intact, and
  * {@code DeadLetterQueue.replay} brings them back once the cause is fixed: in order, once, and
- * answered from {@code _sqlq_applied} when they had in fact been applied.
+ * answered, not applied, by the exactly-once state when they had in fact been applied.
  */
 class DeadLetterIT {
   @RegisterExtension
