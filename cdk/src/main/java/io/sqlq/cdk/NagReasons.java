@@ -25,7 +25,7 @@ final class NagReasons {
   static void replyQueueHasNoDeadLetterQueue(IConstruct queue) {
     suppress(queue, "AwsSolutions-SQS3", "The default reply queue receives replies and is read by clients and people; "
         + "no consumer fails on its messages, so a redrive policy would never move anything. Unread replies simply "
-        + "expire with the queue's retention, and every reply is also stored in the database (_sqlq_applied).");
+        + "expire with the queue's retention, and the database's exactly-once state answers a request that comes back.");
   }
 
   static void lockVpcCarriesNoTraffic(IConstruct vpc) {

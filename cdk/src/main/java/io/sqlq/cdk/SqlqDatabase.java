@@ -77,7 +77,7 @@ public final class SqlqDatabase extends Construct {
   /**
    * Retention of the request queue and of the dead-letter queue: 14 days, the SQS maximum, so a
    * request survives the longest outage SQS allows (the default, 4 days, would drop requests
-   * silently after a long one); {@code _sqlq_applied} keeps its rows long enough for both (DESIGN.md).
+   * silently after a long one); the exactly-once state is kept long enough for both (DESIGN.md).
    */
   public static final Duration RETENTION = Duration.days(14);
   /** CIDR block of the lock VPC, as {@code StackProvisioner}; it has no subnets, so no address is used. */
@@ -99,7 +99,7 @@ public final class SqlqDatabase extends Construct {
   /**
    * Days an undelivered payload object is kept: 29, as long as its message may still be
    * delivered or replayed (14 days in the request queue, the SQS maximum; up to 14 more in the
-   * dead-letter queue; 1 for the replay), the reasoning of {@code _sqlq_applied}'s retention.
+   * dead-letter queue; 1 for the replay), the reasoning of the exactly-once state's retention.
    */
   static final int PAYLOAD_EXPIRATION_DAYS = 29;
   private final Bucket bucket;

@@ -50,7 +50,7 @@ public final class AdminExec {
    * @throws io.sqlq.core.aws.AwsCallFailedException when S3 or EC2 failed
    */
   public Reply exec(String db, Statement statement, Duration lockWaitBudget) {
-    Request request = new Request("exec-" + UUID.randomUUID(), db, List.of(statement), null);
+    Request request = new Request("exec-" + UUID.randomUUID(), db, List.of(statement), null, null);
     return batch.run(db, lockWaitBudget, new MaintenanceStatement(request, codec, clock))
         .requests().get(0).reply();
   }

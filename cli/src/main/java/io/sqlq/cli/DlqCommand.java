@@ -40,7 +40,7 @@ final class DlqCommand {
 
   @Command(name = "replay", mixinStandardHelpOptions = true,
       description = {"Move messages back to the request queue, in order per database, deleting each from the"
-          + " dead-letter queue after it was sent. Requests already applied are answered from _sqlq_applied."})
+          + " dead-letter queue after it was sent. Requests already applied are answered, not applied again."})
   int replay(
       @Option(names = "--db", description = "Only this database.") String db,
       @Option(names = "--max", description = "At most this many messages.") Integer max,

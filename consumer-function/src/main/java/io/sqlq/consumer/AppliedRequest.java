@@ -5,7 +5,7 @@ import io.sqlq.core.protocol.Request;
 
 /**
  * A request and the reply it got in a batch, with the reply already encoded (the same text
- * that was stored in {@code _sqlq_applied}, so a replay answers byte for byte the same).
+ * kept among the last batch's replies, so a redelivery answers byte for byte the same).
  *
  * @param request the request as decoded
  * @param reply its reply

@@ -19,24 +19,31 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Step 4 of the batch (DESIGN.md, "Consumer: one batch"): applies a database's requests, in
  * order, in one SQLite transaction. Pure: it touches nothing but the connection it is given.
  *
- * <p>For each request: when its id is in {@code _sqlq_applied}, the stored reply is reused and
- * nothing is applied; otherwise its statements run inside {@code SAVEPOINT sqlq_request}, and
- * any statement's error rolls back that savepoint only and becomes an ERROR reply. Each reply
- * is stored in {@code _sqlq_applied} in the same transaction, and the database version is
- * bumped by one. In the same transaction, rows of {@code _sqlq_applied} older than the retention
- * are pruned, at most {@link #pruneLimit} of them, so a batch's extra work stays bounded while
- * pruning still outpaces the rows a batch adds. The caller publishes the file only after
- * {@link #apply} returns, so the effect of a request and its stored reply are published together
- * or not at all.
+ * <p>For each request, the exactly-once state decides (DESIGN.md, "Exactly-once state";
+ * {@link SqlqTables}, {@link ProducerState}): a request of the last published batch is answered
+ * with its stored reply; a request applied before that is answered
+ * {@link ReplyError#ALREADY_APPLIED}; any other runs inside {@code SAVEPOINT sqlq_request}, and any
+ * statement's error rolls back that savepoint only and becomes an ERROR reply. In the same
+ * transaction the state records the requests that ran, keeps the batch's replies, and drops
+ * state older than the retention (request records and producers, at most {@link #pruneLimit} of
+ * each), and the database version is bumped by one. A batch in which no request wrote
+ * ({@link WriteCheck}) and none failed is rolled back instead: it records nothing, keeps the
+ * version, and {@link AppliedBatch#changed()} tells the caller not to publish. The caller
+ * publishes the file only after {@link #apply} returns, so the effect of a request and its
+ * record are published together or not at all.
  *
  * <p>Before a request runs, its {@link Settings} apply: a request naming a reply queue outside the
  * stack is not applied and is answered {@link ReplyError#REPLY_QUEUE_REFUSED} on the default reply
@@ -52,8 +59,8 @@ public final class BatchApplier {
    *     request answered {@link ReplyError#STATEMENT_TIMEOUT}
    * @param replyQueues the reply queues requests may name; a request naming another is not
    *     applied and is answered {@link ReplyError#REPLY_QUEUE_REFUSED} on the default one
-   * @param appliedRetention how long a row of {@code _sqlq_applied} is kept before it may be
-   *     pruned (see {@link SqlqConfig#appliedRetention()})
+   * @param appliedRetention how long the exactly-once state of a request, a producer or a
+   *     skipped range is kept before it may be pruned (see {@link SqlqConfig#appliedRetention()})
    * @param maxReplyBytes the largest encoded reply, in bytes; a request whose reply would be
    *     larger is rolled back and answered {@link ReplyError#REPLY_TOO_LARGE}
    */
@@ -103,8 +110,8 @@ public final class BatchApplier {
   }
 
   /**
-   * Most {@code _sqlq_applied} rows one batch of {@code requests} requests prunes: twice the
-   * requests it adds, at least 1,000, so old rows go faster than new ones come.
+   * Most request records (and most producers) one batch of {@code requests} requests prunes:
+   * twice the requests it adds, at least 1,000, so old rows go faster than new ones come.
    */
   static int pruneLimit(int requests) {
     return Math.max(1_000, 2 * requests);
@@ -143,36 +150,69 @@ public final class BatchApplier {
     connection.setAutoCommit(false);
     Exception failure = null;
     try (SqlqTables tables = new SqlqTables(connection);
+        WriteCheck writes = new WriteCheck(connection);
         StatementExecutor executor = new StatementExecutor(connection, budget, maxReplyBytes);
         Savepoint control = new Savepoint(connection)) {
-      long version = tables.version() + 1;
+      long before = tables.version();
+      long version = before + 1;
       Instant at = clock.instant();
+      long now = at.toEpochMilli();
+      boolean changed = tables.migrated();
+      // The batch's ids in the last batch's replies, and those without a producer id in the
+      // request records, read in a few queries rather than one per request.
+      Map<String, String> lastReplies = tables.lastReplies(requests.stream().map(Request::id).toList());
+      Map<String, SqlqTables.RequestRecord> records = tables.requestRecords(
+          requests.stream().filter(r -> r.sequence() == null).map(Request::id).toList());
+      Map<String, ProducerState> producers = new LinkedHashMap<>();
+      // This batch's replies by id, "" for a read-only request: answers an id twice in the batch
+      // from the first, and becomes the last batch's replies.
+      Map<String, String> replies = new LinkedHashMap<>();
       List<AppliedRequest> applied = new ArrayList<>(requests.size());
-      // The replies of the batch's ids applied before, read in a few queries rather than one per
-      // request; each reply recorded below joins them, so an id twice in the batch is answered
-      // from the first.
-      Map<String, String> stored = tables.storedReplies(requests.stream().map(Request::id).toList());
+      Set<AppliedRequest> ran = Collections.newSetFromMap(new IdentityHashMap<>());
       for (Request asked : requests) {
         boolean replyQueueAllowed = replyQueues.allows(asked.replyTo());
         Request request = replyQueueAllowed ? asked : answeredOnDefaultQueue(asked);
-        String storedReply = stored.get(request.id());
-        if (storedReply != null) {
-          applied.add(new AppliedRequest(request, codec.decodeReplies(storedReply).get(0), storedReply));
+        String earlier = replies.containsKey(request.id()) ? replies.get(request.id()) : lastReplies.get(request.id());
+        ProducerState producer = producerOf(request, tables, producers);
+        AppliedRequest answered = earlier != null ? storedAnswer(request, earlier)
+            : alreadyApplied(request, producer, records.get(request.id()), at);
+        if (answered != null) {
+          replies.put(request.id(), answered.encodedReply());
+          applied.add(answered);
           continue;
         }
+        long changesBefore = writes.totalChanges();
         ReplyError refused = replyQueueAllowed ? refusal(request, lost) : replyQueueRefused(asked);
         AppliedRequest outcome = refused != null
             ? answered(request, Reply.error(request, refused, version, at))
             : applyOne(request, executor, control, version, at);
-        tables.recordReply(request.id(), outcome.encodedReply(), at.toEpochMilli());
-        stored.put(request.id(), outcome.encodedReply());
+        boolean recorded = !outcome.reply().ok() || writes.wrote(request, changesBefore);
+        changed |= recorded;
+        if (producer != null) {
+          producer.applied(request.sequence().number(), version, now);
+        } else if (recorded) {
+          SqlqTables.RequestRecord record = new SqlqTables.RequestRecord(version, outcome(outcome.reply()), now);
+          tables.recordRequest(request.id(), record);
+          records.put(request.id(), record);
+        }
+        replies.put(request.id(), recorded ? outcome.encodedReply() : "");
         applied.add(outcome);
+        ran.add(outcome);
         listener.requestApplied(db, outcome);
       }
-      tables.pruneApplied(at.minus(appliedRetention).toEpochMilli(), pruneLimit(requests.size()));
+      if (!changed) {
+        connection.rollback();
+        return new AppliedBatch(before, applied.stream().map(a -> ran.contains(a) ? atVersion(a, before) : a).toList(),
+            false);
+      }
+      for (ProducerState producer : producers.values()) {
+        tables.saveProducer(producer);
+      }
+      tables.replaceLastReplies(replies);
+      tables.prune(at.minus(appliedRetention).toEpochMilli(), pruneLimit(requests.size()));
       tables.setVersion(version);
       connection.commit();
-      return new AppliedBatch(version, applied);
+      return new AppliedBatch(version, applied, true);
     } catch (SQLException | RuntimeException | TransactionLostException e) {
       failure = e;
       rollbackQuietly(connection, e);
@@ -185,9 +225,67 @@ public final class BatchApplier {
     }
   }
 
+  /** The state of {@code request}'s producer, read once per batch into {@code producers}; null without one. */
+  private static ProducerState producerOf(Request request, SqlqTables tables, Map<String, ProducerState> producers)
+      throws SQLException {
+    if (request.sequence() == null) {
+      return null;
+    }
+    ProducerState producer = producers.get(request.sequence().producer());
+    if (producer == null) {
+      producer = tables.producer(request.sequence().producer());
+      producers.put(producer.producer(), producer);
+    }
+    return producer;
+  }
+
+  /**
+   * The answer to a request of this batch or of the last one, {@code earlier} its stored reply;
+   * null for a read-only one ({@code earlier} empty), which runs again.
+   */
+  private AppliedRequest storedAnswer(Request request, String earlier) {
+    return earlier.isEmpty() ? null : new AppliedRequest(request, codec.decodeReplies(earlier).get(0), earlier);
+  }
+
+  /**
+   * The {@link ReplyError#ALREADY_APPLIED} answer to a request applied in an earlier batch, or
+   * null when it was not: for a request with a sequence, its producer's verdict decides; for
+   * one without, {@code record}.
+   */
+  private AppliedRequest alreadyApplied(Request request, ProducerState producer, SqlqTables.RequestRecord record,
+      Instant at) {
+    if (producer != null) {
+      if (producer.verdict(request.sequence().number()) != ProducerState.Verdict.DUPLICATE) {
+        return null;
+      }
+      return answered(request, Reply.error(request, new ReplyError(ReplyError.ALREADY_APPLIED, "request "
+          + request.id() + " (producer " + request.sequence().producer() + ", sequence " + request.sequence().number()
+          + ") was applied at or before version " + producer.version() + "; it was not applied again", null),
+          producer.version(), Instant.ofEpochMilli(producer.appliedAtMs())));
+    }
+    if (record == null) {
+      return null;
+    }
+    return answered(request, Reply.error(request, new ReplyError(ReplyError.ALREADY_APPLIED, "request "
+        + request.id() + " was applied at version " + record.version() + " with outcome " + record.outcome()
+        + "; it was not applied again", null), record.version(), Instant.ofEpochMilli(record.appliedAtMs())));
+  }
+
+  /** What a request record keeps of {@code reply}: {@link SqlqTables#OK} or its error code. */
+  private static String outcome(Reply reply) {
+    return reply.ok() ? SqlqTables.OK : reply.error().code();
+  }
+
+  /** {@code applied} as answered by a batch that published nothing: at the version it read. */
+  private AppliedRequest atVersion(AppliedRequest applied, long version) {
+    Reply r = applied.reply();
+    return answered(applied.request(),
+        new Reply(r.id(), r.db(), r.status(), r.results(), r.error(), version, r.appliedAt()));
+  }
+
   /** {@code asked} as it is answered when it named a reply queue outside the stack: on the default one. */
   private Request answeredOnDefaultQueue(Request asked) {
-    return new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo());
+    return new Request(asked.id(), asked.db(), asked.statements(), replyQueues.defaultReplyTo(), asked.sequence());
   }
 
   private ReplyError replyQueueRefused(Request asked) {

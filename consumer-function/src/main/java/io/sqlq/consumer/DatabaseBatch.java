@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Steps 2 to 6 of the batch for one database (DESIGN.md, "Consumer: one batch"): acquire the
  * lock, fetch the working copy, apply (the {@link ApplyStep} it is given), publish with a
- * conditional write, release the lock. Any failure leaves the store untouched (or, after a
+ * conditional write unless the step changed nothing ({@link AppliedBatch#changed()}), release the
+ * lock. Any failure leaves the store untouched (or, after a
  * refused publish, as the other writer left it) and is thrown, so the caller fails the
  * database's records and SQS redelivers them. Its {@link BatchListener} hears each step.
  *
@@ -52,7 +53,8 @@ public final class DatabaseBatch {
   public interface ApplyStep {
     /**
      * @param connection the working copy, in auto-commit mode; leave it so
-     * @return the new database version (the version before plus one) and the replies
+     * @return the replies, and the new database version (the version before plus one), or the
+     *     version read when it changed nothing and committed nothing
      */
     AppliedBatch apply(Connection connection) throws SQLException;
   }
@@ -63,7 +65,8 @@ public final class DatabaseBatch {
    * ({@link MaintenanceStatement}) under the same lock, lease keeper and conditional publish.
    *
    * @param lockWaitBudget the longest time to wait for the database's lock
-   * @return the applied batch; its replies may be sent, the file holding them is published
+   * @return the applied batch; its replies may be sent: the file holding them is published, or,
+   *     when the batch changed nothing, still the one in the store
    * @throws io.sqlq.core.lock.LockTimeoutException when the lock stayed held (retryable)
    * @throws io.sqlq.core.lock.LockLostException when the lease was lost while the batch ran
    *     (retryable)
@@ -82,6 +85,13 @@ public final class DatabaseBatch {
       AppliedBatch batch = apply(db, file, step);
       listener.applied(db, batch);
       kept.checkHeld();
+      if (!batch.changed()) {
+        // Rolled back: the copy is still the one fetched (none for a database not yet created).
+        if (baseEtag != null) {
+          copies.remember(db, baseEtag);
+        }
+        return batch;
+      }
       long bytes = size(file);
       String etag = store.publish(db, file, baseEtag, batch.version());
       copies.remember(db, etag);

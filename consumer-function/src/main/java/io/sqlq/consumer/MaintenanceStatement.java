@@ -26,8 +26,8 @@ import org.sqlite.SQLiteLimits;
  * {@code VACUUM} refuses to run inside one (sqlite.org/lang_vacuum.html: "A VACUUM will fail if
  * there is an open transaction"); the version bump follows it. The two are not atomic on the
  * working copy, which does not matter: the copy becomes durable only when published, and a
- * failure in between forgets it. The request is not recorded in {@code _sqlq_applied}: it never
- * travels through the queue, so nothing can redeliver it.
+ * failure in between forgets it. The request is not recorded in the exactly-once state: it never
+ * travels through the queue, so nothing can redeliver it; the last batch's stored replies stay.
  *
  * <p>The rules of a request apply ({@link io.sqlq.core.sql.RefusedConstructs}: no ATTACH, no
  * transaction control, one statement), with one exception, the reason this command exists: a
@@ -99,7 +99,7 @@ public final class MaintenanceStatement implements DatabaseBatch.ApplyStep {
       tables.setVersion(version);
       Instant at = clock.instant();
       Reply reply = Reply.ok(request, List.of(result), version, at);
-      return new AppliedBatch(version, List.of(new AppliedRequest(request, reply, codec.encodeReply(reply))));
+      return new AppliedBatch(version, List.of(new AppliedRequest(request, reply, codec.encodeReply(reply))), true);
     }
   }
 }

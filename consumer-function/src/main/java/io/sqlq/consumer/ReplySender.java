@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * is logged and skipped: the requests are applied and published, and failing their records
  * would only re-answer them into the same void while delaying the other requests of the batch.
  * A transient failure (throttling, 5xx, no answer) is thrown, so the records are redelivered
- * and answered again from {@code _sqlq_applied}.
+ * and answered again from the last batch's stored replies.
  */
 public final class ReplySender {
   private static final Logger log = LoggerFactory.getLogger(ReplySender.class);

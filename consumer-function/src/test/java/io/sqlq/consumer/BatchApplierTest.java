@@ -112,13 +112,16 @@ class BatchApplierTest {
   }
 
   @Test
-  void anErrorReplyIsStoredTooSoARetryGetsTheSameAnswer() throws SQLException {
+  void anErrorIsAFinalAnswer_aLaterRetryIsAnsweredAlreadyAppliedWithThatOutcomeAndNotRunAgain() throws SQLException {
     Request bad = request("INSERT INTO missing VALUES (1)");
     AppliedBatch first = applier.apply(connection, List.of(bad));
     applier.apply(connection, List.of(request("CREATE TABLE missing(x)")));
     AppliedBatch again = applier.apply(connection, List.of(bad));
 
-    assertThat(again.requests().get(0).reply()).isEqualTo(first.requests().get(0).reply());
+    Reply reply = again.requests().get(0).reply();
+    assertThat(reply.error().code()).isEqualTo(ReplyError.ALREADY_APPLIED);
+    assertThat(reply.error().message()).contains("at version " + first.version(), "outcome SQLITE_ERROR");
+    assertThat(reply.dbVersion()).isEqualTo(first.version());
     assertThat(query("SELECT count(*) FROM missing")).isEqualTo("0");
   }
 
@@ -145,7 +148,7 @@ class BatchApplierTest {
     AppliedBatch batch = applier.apply(connection, List.of(
         request("INSERT INTO v VALUES (?, ?, ?, ?, ?, ?)", 7L, 1.5, "s", new byte[] {1, 2}, null, true),
         new Request(nextId(), "main", List.of(Statement.named("INSERT INTO v(i, s) VALUES (:i, @s)",
-            Map.of("i", 8L, "s", "named"))), null),
+            Map.of("i", 8L, "s", "named"))), null, null),
         request("SELECT i, r, s, b, n, f FROM v ORDER BY i")));
 
     StatementResult rows = result(batch, 2);
@@ -162,7 +165,7 @@ class BatchApplierTest {
     AppliedBatch batch = applier.apply(connection, List.of(
         request("INSERT INTO t(v) VALUES (?)"),
         request("INSERT INTO t(v) VALUES (?)", "a", "b"),
-        new Request(nextId(), "main", List.of(Statement.named("INSERT INTO t(v) VALUES (:v)", Map.of("w", 1L))), null)));
+        new Request(nextId(), "main", List.of(Statement.named("INSERT INTO t(v) VALUES (:v)", Map.of("w", 1L))), null, null)));
 
     assertThat(replies(batch)).extracting(r -> r.error().code()).containsOnly(ReplyError.BAD_PARAMETER);
     assertThat(replies(batch).get(0).error().message()).contains("1 parameters but 0 values");
@@ -213,7 +216,7 @@ class BatchApplierTest {
   }
 
   @Test
-  void appliedRowsOlderThanTheRetentionArePrunedByTheNextBatchAndNewerOnesKept() throws SQLException {
+  void requestRecordsOlderThanTheRetentionArePrunedByTheNextBatchAndNewerOnesKept() throws SQLException {
     Duration retention = Duration.ofHours(1);
     at(NOW.minus(Duration.ofHours(2)), retention).apply(connection, List.of(request("INSERT INTO t(v) VALUES ('old')")));
     at(NOW.minus(Duration.ofMinutes(59)), retention).apply(connection,
@@ -221,24 +224,25 @@ class BatchApplierTest {
 
     at(NOW, retention).apply(connection, List.of(request("INSERT INTO t(v) VALUES ('now')")));
 
-    assertThat(query("SELECT group_concat(id, ',') FROM (SELECT id FROM _sqlq_applied ORDER BY id)"))
+    assertThat(query("SELECT group_concat(id, ',') FROM (SELECT id FROM _sqlq_requests ORDER BY id)"))
         .isEqualTo("req-0,req-2,req-3");
     assertThat(query("SELECT count(*) FROM t")).isEqualTo("3");
   }
 
   @Test
-  void oneBatchPrunesAtMostItsLimitOldestFirst() throws SQLException {
+  void oneBatchLooksAtMostAtItsLimitOfOldestRecordsAndPrunesTheExpiredAmongThem() throws SQLException {
     try (var s = connection.createStatement()) {
       s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)"
-          + " INSERT INTO _sqlq_applied SELECT 'stale-' || i, '{}', i FROM n");
+          + " INSERT INTO _sqlq_requests(id, version, outcome, applied_at_ms) SELECT 'stale-' || i, 1, 'OK', i FROM n");
     }
 
-    at(NOW, Duration.ofHours(1)).apply(connection, List.of(request("SELECT 1")));
+    at(NOW, Duration.ofHours(1)).apply(connection, List.of(request("INSERT INTO t(v) VALUES ('x')")));
 
     assertThat(BatchApplier.pruneLimit(1)).isEqualTo(1_000);
     assertThat(BatchApplier.pruneLimit(4_000)).isEqualTo(8_000);
-    assertThat(query("SELECT count(*) FROM _sqlq_applied WHERE id LIKE 'stale-%'")).isEqualTo("500");
-    assertThat(query("SELECT min(applied_at_ms) FROM _sqlq_applied WHERE id LIKE 'stale-%'")).isEqualTo("1001");
+    // The 1,000 oldest by rowid are req-0 (not expired) and stale-1 to stale-999.
+    assertThat(query("SELECT count(*) FROM _sqlq_requests WHERE id LIKE 'stale-%'")).isEqualTo("501");
+    assertThat(query("SELECT min(applied_at_ms) FROM _sqlq_requests WHERE id LIKE 'stale-%'")).isEqualTo("1000");
   }
 
   private static BatchApplier at(Instant instant, Duration retention) {
@@ -248,11 +252,11 @@ class BatchApplierTest {
   }
 
   private Request request(String sql, Object... params) {
-    return new Request(nextId(), "main", List.of(Statement.of(sql, params)), null);
+    return new Request(nextId(), "main", List.of(Statement.of(sql, params)), null, null);
   }
 
   private Request transaction(Statement... statements) {
-    return new Request(nextId(), "main", Arrays.asList(statements), null);
+    return new Request(nextId(), "main", Arrays.asList(statements), null, null);
   }
 
   private String nextId() {

@@ -46,7 +46,7 @@ class BatchMetricsTest {
     metrics.acquired(new Lease(db, "sg-1", "holder", NOW.plusSeconds(60)));
     metrics.fetched(db, new Fetched.Unchanged("\"e1\""), 0);
     metrics.requestApplied(db, null);
-    metrics.applied(db, new AppliedBatch(42, List.of()));
+    metrics.applied(db, new AppliedBatch(42, List.of(), true));
     metrics.published(db, 42, 1_052_672);
     metrics.released(db);
     metrics.replied(db, 1);

@@ -93,7 +93,7 @@ class ConsumerFuzzTest {
           assertThat(d.messageAttributes().get(DeadLetters.ERROR_ATTRIBUTE).stringValue()).isNotBlank());
     }
     // A fuzzed request that takes a canary's id is a duplicate send: the canary is then answered
-    // from _sqlq_applied with the fuzzed request's reply, as designed.
+    // by the exactly-once state after the fuzzed request, as designed.
     boolean canariesOwnTheirIds = expected.stream().noneMatch(CANARIES::contains);
     expected.addAll(CANARIES);
     assertThat(replies).extracting(Reply::id).containsExactlyInAnyOrderElementsOf(expected);

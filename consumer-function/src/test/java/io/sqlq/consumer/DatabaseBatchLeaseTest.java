@@ -101,7 +101,7 @@ class DatabaseBatchLeaseTest {
   void aMaintenanceStatement_runsOutsideATransactionUnderTheLockAndPublishesTheNextVersion() throws Exception {
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store, work, BatchListener.NONE);
     batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "CREATE TABLE t(v)", "INSERT INTO t VALUES (1)"), clock));
-    Request vacuum = new Request("exec-1", "main", List.of(Statement.of("VACUUM")), null);
+    Request vacuum = new Request("exec-1", "main", List.of(Statement.of("VACUUM")), null, null);
 
     AppliedBatch applied = batch.run("main", Duration.ZERO, new MaintenanceStatement(vacuum, codec, clock));
 
@@ -121,7 +121,7 @@ class DatabaseBatchLeaseTest {
   void aFailingMaintenanceStatement_publishesNothing() {
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store, work, BatchListener.NONE);
     batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "CREATE TABLE t(v)"), clock));
-    Request bad = new Request("exec-2", "main", List.of(Statement.of("DROP TABLE nope")), null);
+    Request bad = new Request("exec-2", "main", List.of(Statement.of("DROP TABLE nope")), null, null);
 
     assertThatThrownBy(() -> batch.run("main", Duration.ZERO, new MaintenanceStatement(bad, codec, clock)))
         .isInstanceOfSatisfying(MaintenanceFailedException.class, e -> {
@@ -129,7 +129,9 @@ class DatabaseBatchLeaseTest {
           assertThat(e.retryable()).isFalse();
         });
     assertThat(store.fetch("main", null, work.resolve("v.sqlite"))).isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
-    assertThat(batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "SELECT 1"), clock)).version()).isEqualTo(2);
+    assertThat(batch.run("main", Duration.ZERO, TestStack.applying(
+        List.of(new Request("after", "main", List.of(Statement.of("INSERT INTO t VALUES (1)")), null, null)), clock))
+        .version()).isEqualTo(2);
   }
 
   @Test
@@ -137,7 +139,7 @@ class DatabaseBatchLeaseTest {
     var batch = new DatabaseBatch(new InMemoryLock(Duration.ofMinutes(1), clock), store, work, BatchListener.NONE);
     batch.run("main", Duration.ZERO, TestStack.applying(requests("main", "CREATE TABLE t(v)"), clock));
     Request into = new Request("exec-3", "main",
-        List.of(Statement.of("VACUUM INTO '" + work.resolve("copy.sqlite") + "'")), null);
+        List.of(Statement.of("VACUUM INTO '" + work.resolve("copy.sqlite") + "'")), null, null);
 
     assertThatThrownBy(() -> batch.run("main", Duration.ZERO, new MaintenanceStatement(into, codec, clock)))
         .isInstanceOfSatisfying(MaintenanceFailedException.class,

@@ -147,7 +147,7 @@ class HostileRequestsTest {
     assertThat(replies.get(0).ok()).isTrue();
     assertThat(replies.get(2).ok()).isTrue();
     assertThat(query("SELECT group_concat(v) FROM t")).isEqualTo("before,after");
-    assertThat(query("SELECT count(*) FROM _sqlq_applied")).isEqualTo(String.valueOf(ids));
+    assertThat(query("SELECT count(*) FROM _sqlq_requests")).isEqualTo(String.valueOf(ids));
     assertThat(query("SELECT value FROM _sqlq_meta WHERE key = 'version'")).isEqualTo(String.valueOf(batch.version()));
     assertThat(connection.getAutoCommit()).isTrue();
   }
@@ -165,8 +165,8 @@ class HostileRequestsTest {
   @Test
   void aReplyQueueOutsideTheStackIsRefusedAnsweredOnTheDefaultQueueAndNotApplied() throws SQLException {
     String victim = "http://sqs.local/000000000000/victim-queue";
-    Request evil = new Request("evil", "main", List.of(Statement.of("INSERT INTO t VALUES ('evil')")), victim);
-    Request own = new Request("own", "main", List.of(Statement.of("INSERT INTO t VALUES ('own')")), REPLIES + "-0123456789ab");
+    Request evil = new Request("evil", "main", List.of(Statement.of("INSERT INTO t VALUES ('evil')")), victim, null);
+    Request own = new Request("own", "main", List.of(Statement.of("INSERT INTO t VALUES ('own')")), REPLIES + "-0123456789ab", null);
 
     AppliedBatch batch = applier.apply(connection, List.of(evil, own));
     AppliedBatch redelivered = applier.apply(connection, List.of(evil));
@@ -224,11 +224,11 @@ class HostileRequestsTest {
   private Request inList(int values) {
     String sql = "SELECT 1 WHERE NULL IN (" + String.join(",", Collections.nCopies(values, "?")) + ")";
     return new Request(nextId(), "main", List.of(new Statement(sql,
-        new Params.Positional(new ArrayList<>(Collections.nCopies(values, 1L))))), null);
+        new Params.Positional(new ArrayList<>(Collections.nCopies(values, 1L))))), null, null);
   }
 
   private Request transaction(int statements, String sql) {
-    return new Request(nextId(), "main", Collections.nCopies(statements, Statement.of(sql)), null);
+    return new Request(nextId(), "main", Collections.nCopies(statements, Statement.of(sql)), null, null);
   }
 
   private static String pragmaRefused(String name) {
@@ -238,7 +238,7 @@ class HostileRequestsTest {
   }
 
   private Request request(String sql) {
-    return new Request(nextId(), "main", List.of(Statement.of(sql)), null);
+    return new Request(nextId(), "main", List.of(Statement.of(sql)), null, null);
   }
 
   private String nextId() {

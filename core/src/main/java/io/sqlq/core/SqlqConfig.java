@@ -24,8 +24,8 @@ import java.time.Duration;
  * @param lockWaitBudget how long a batch waits for a held lock before its records are failed
  *     for redelivery ({@code SQLQ_LOCK_WAIT_MS}, default {@link #DEFAULT_LOCK_WAIT}; null means
  *     the default)
- * @param appliedRetention how long a row of {@code _sqlq_applied} (a request's stored reply,
- *     its dedup record) is kept before it may be pruned ({@code SQLQ_APPLIED_RETENTION_MS},
+ * @param appliedRetention how long the exactly-once state of a request, a producer or a skipped
+ *     range (DESIGN.md, "Exactly-once state") is kept before it may be pruned ({@code SQLQ_APPLIED_RETENTION_MS},
  *     default {@link #DEFAULT_APPLIED_RETENTION}; null means the default); must cover the
  *     longest time a message can still be delivered or replayed
  * @param statementTimeout how long one statement may run before SQLite interrupts it
@@ -51,7 +51,7 @@ public record SqlqConfig(
   /** Default lock wait budget: 20,000 ms. */
   public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(20);
   /**
-   * Default retention of {@code _sqlq_applied} rows: 29 days (2,505,600,000 ms). A message lives
+   * Default retention of the exactly-once state: 29 days (2,505,600,000 ms). A message lives
    * at most 14 days in the request queue (the SQS maximum MessageRetentionPeriod, 1,209,600 s),
    * and a FIFO queue's message moved to its dead-letter queue starts a new retention period
    * there ("For FIFO queues, the enqueue timestamp resets when the message is moved to a

@@ -156,7 +156,7 @@ class BrokenLockIT {
   }
 
   private static Request request(String db, String id, String sql) {
-    return new Request(id, db, List.of(Statement.of(sql)), pipeline.local.config().replyQueueUrl());
+    return new Request(id, db, List.of(Statement.of(sql)), pipeline.local.config().replyQueueUrl(), null);
   }
 
   private static void await(CountDownLatch latch) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Transient failures end in the dead-letter queue after maxReceiveCount receives, intact, and
  * {@code DeadLetterQueue.replay} brings them back once the cause is fixed: in order, once, and
- * answered from {@code _sqlq_applied} when they had in fact been applied.
+ * answered, not applied, by the exactly-once state when they had in fact been applied.
  */
 class DeadLetterIT {
   @RegisterExtension
@@ -82,10 +82,12 @@ class DeadLetterIT {
   }
 
   @Test
-  void replayingARequestThatHadBeenAppliedAnswersItFromTheAppliedTableAndAppliesNothing() throws Exception {
+  void replayingARequestThatHadBeenAppliedAnswersItWithItsStoredReplyAndAppliesNothing() throws Exception {
     SqlqClient client = pipeline.client("applied");
     client.submit("CREATE TABLE t(v TEXT)").get(60, TimeUnit.SECONDS);
-    pipeline.faults.arm(FaultPoint.AFTER_PUBLISH, 1, Integer.MAX_VALUE);
+    // Every delivery crashes after the lock is released: the first after publishing the insert,
+    // the redeliveries after answering it from the stored replies (publishing nothing).
+    pipeline.faults.arm(FaultPoint.AFTER_RELEASE, 1, Integer.MAX_VALUE);
     CompletableFuture<Reply> insert = client.submit("INSERT INTO t VALUES ('once')");
 
     awaitDeadLetters("applied", 1);
@@ -99,6 +101,31 @@ class DeadLetterIT {
     assertThat(reply.results().get(0).lastInsertRowid()).isEqualTo(1L);
     assertThat(reply.dbVersion()).as("the version the request was first applied at").isEqualTo(2);
     assertThat(count.results().get(0).rows()).containsExactly(List.of(1L));
+  }
+
+  @Test
+  void anSdkRequestDeadLetteredBeforeLaterOnesIsAppliedOnceByReplayAndASecondCopyIsNotApplied() throws Exception {
+    SqlqClient client = pipeline.client("skipped");
+    client.submit("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)").get(60, TimeUnit.SECONDS);
+    pipeline.faults.arm(FaultPoint.STORE_FETCH_5XX, 1, Integer.MAX_VALUE);
+    CompletableFuture<Reply> deadLettered = client.submit("INSERT INTO t(v) VALUES ('dead-lettered')");
+    awaitDeadLetters("skipped", 1);
+    pipeline.faults.disarm();
+    // Applied while the earlier number is in the dead-letter queue: that number becomes skipped.
+    client.submit("INSERT INTO t(v) VALUES ('later')").get(60, TimeUnit.SECONDS);
+
+    ReplayReport replay = pipeline.deadLetters().replay(new ReplayOptions("skipped", ReplayOptions.UNLIMITED, false));
+    Reply replayed = deadLettered.get(60, TimeUnit.SECONDS);
+    client.submit("INSERT INTO t(v) VALUES ('after')").get(60, TimeUnit.SECONDS);
+    // The same message once more, as a replay rerun after its deduplication window would send it.
+    send("skipped", "skipped-again", replay.replayed().get(0).body());
+    Reply rows = client.submit("SELECT group_concat(v, ',') FROM (SELECT v FROM t ORDER BY id)")
+        .get(60, TimeUnit.SECONDS);
+
+    assertThat(replay.replayed()).hasSize(1);
+    assertThat(replay.replayed().get(0).body()).contains("\"seq\":2");
+    assertThat(replayed.ok()).isTrue();
+    assertThat(rows.results().get(0).rows()).containsExactly(List.of("later,dead-lettered,after"));
   }
 
   @Test

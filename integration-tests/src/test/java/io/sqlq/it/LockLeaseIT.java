@@ -96,7 +96,7 @@ class LockLeaseIT {
     Clock clock = Clock.systemUTC();
     var batch = new DatabaseBatch(lock(LEASE, Duration.ZERO), new S3DatabaseStore(pipeline.local.s3(),
         pipeline.local.config()), work, BatchListener.NONE);
-    Request vacuum = new Request("slow-vacuum", "kept", List.of(Statement.of("VACUUM")), null);
+    Request vacuum = new Request("slow-vacuum", "kept", List.of(Statement.of("VACUUM")), null, null);
     AtomicBoolean heldAfterThreeLeases = new AtomicBoolean();
 
     AppliedBatch applied = batch.run("kept", Duration.ofSeconds(30), connection -> {

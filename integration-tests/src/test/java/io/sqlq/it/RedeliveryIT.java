@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Replies are sent only after the publish, and a crash around them costs a redelivery, never a
  * second effect or a second completion: after the publish and before the replies (no reply yet,
- * the redelivery answers from {@code _sqlq_applied}), and after the replies before the delete
+ * the redelivery answers from the last batch's stored replies), and after the replies before the delete
  * (the redelivery sends the replies again, and the SDK ignores the copies).
  */
 class RedeliveryIT {

@@ -259,7 +259,7 @@ public final class LocalEventSourcePoller implements AutoCloseable {
     try {
       var response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
       if (!response.failed().isEmpty()) {
-        log.warn("{} deletes failed; those records come back and are answered from _sqlq_applied: {}",
+        log.warn("{} deletes failed; those records come back and are answered, not applied again: {}",
             response.failed().size(), response.failed());
       }
     } catch (SdkException e) {

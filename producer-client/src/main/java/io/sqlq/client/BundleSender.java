@@ -4,10 +4,12 @@ import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.RequestCodec;
+import io.sqlq.core.protocol.Sequence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * {@link RequestCodec#encodeBundleElement}; a body is {@link MessageSizes#requestBundleOverheadBytes} plus
  * its elements plus one comma between each, as {@link RequestCodec#joinBundle} builds it.
  *
+ * <p>Each request is numbered when it is queued here, under the same lock that orders the
+ * bundles: the client's producer id and the next sequence number of its database (1, 2, 3, ...),
+ * so a database's numbers rise in the order its requests reach the queue, and a submit refused
+ * before it was queued uses no number (DESIGN.md, "Exactly-once state").
+ *
  * <p>A send that fails after the SDK's own retries fails the futures of that bundle's
  * requests with {@link AwsCallFailedException}; later bundles are still sent.
  */
@@ -46,10 +53,11 @@ final class BundleSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BundleSender.class);
 
   /**
-   * A request encoded as a bundle element.
+   * A request encoded as a bundle element: without its sequence until {@link #add} numbers it.
    *
    * @param bytes the element's length in UTF-8 bytes
-   * @param alone whether it takes more than {@code maxBundleBytes} and so travels alone
+   * @param alone whether it takes more than {@code maxBundleBytes} and so travels alone (counted
+   *     with the longest sequence a request of this client can get)
    */
   record Encoded(String requestId, String database, String element, int bytes, boolean alone) {}
 
@@ -93,6 +101,9 @@ final class BundleSender implements AutoCloseable {
   private final RequestCodec codec;
   private final PendingReplies pending;
   private final int overheadBytes;
+  private final String producer;
+  /** What {@link RequestCodec#withSequence} adds at most: this producer and the largest number. */
+  private final int maxSequenceBytes;
   private final Thread thread;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -101,13 +112,21 @@ final class BundleSender implements AutoCloseable {
   private final Map<String, OpenBundle> open = new LinkedHashMap<>();
   /** Sealed bundles not yet taken by the sender thread, oldest first; guarded by {@link #lock}. */
   private final ArrayDeque<Bundle> sealed = new ArrayDeque<>();
+  /** The last sequence number given per database; guarded by {@link #lock}. */
+  private final Map<String, Long> sequences = new HashMap<>();
   /** Set by close; guarded by {@link #lock}. */
   private boolean closing;
 
-  BundleSender(ClientSettings settings, RequestCodec codec, PendingReplies pending) {
+  /**
+   * @param producer this client's producer id, 1 to {@value Sequence#MAX_PRODUCER_LENGTH}
+   *     characters, new for each client (a random UUID)
+   */
+  BundleSender(ClientSettings settings, RequestCodec codec, PendingReplies pending, String producer) {
     this.settings = settings;
     this.codec = codec;
     this.pending = pending;
+    this.producer = producer;
+    this.maxSequenceBytes = RequestCodec.sequenceBytes(new Sequence(producer, Long.MAX_VALUE));
     this.overheadBytes = MessageSizes.requestBundleOverheadBytes(settings.replyQueueUrl());
     this.thread = Thread.ofPlatform().daemon().name("sqlq-sender").unstarted(this::run);
   }
@@ -125,24 +144,27 @@ final class BundleSender implements AutoCloseable {
    */
   Encoded encode(Request request) {
     String element = codec.encodeBundleElement(request, settings.replyQueueUrl());
-    int bytes = MessageSizes.utf8Length(element);
+    int bytes = MessageSizes.utf8Length(element) + maxSequenceBytes;
     if (overheadBytes + bytes > settings.maxRequestBytes()) {
       throw new RequestTooLargeException(request.id(), request.db(), overheadBytes + bytes, settings.maxRequestBytes());
     }
-    return new Encoded(request.id(), request.db(), element, bytes, overheadBytes + bytes > settings.maxBundleBytes());
+    return new Encoded(request.id(), request.db(), element, bytes - maxSequenceBytes,
+        overheadBytes + bytes > settings.maxBundleBytes());
   }
 
   /**
-   * Appends {@code request} to its database's open bundle.
+   * Numbers {@code encoded} with its database's next sequence number and appends it to its
+   * database's open bundle.
    *
-   * @return false, adding nothing, once close has begun
+   * @return false, adding nothing and using no number, once close has begun
    */
-  boolean add(Encoded request) {
+  boolean add(Encoded encoded) {
     lock.lock();
     try {
       if (closing) {
         return false;
       }
+      Encoded request = numbered(encoded);
       OpenBundle bundle = open.get(request.database());
       if (request.alone()) {
         if (bundle != null) {
@@ -169,6 +191,13 @@ final class BundleSender implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** {@code encoded} with the next sequence number of its database; call holding {@link #lock}. */
+  private Encoded numbered(Encoded encoded) {
+    Sequence sequence = new Sequence(producer, sequences.merge(encoded.database(), 1L, Long::sum));
+    return new Encoded(encoded.requestId(), encoded.database(), codec.withSequence(encoded.element(), sequence),
+        encoded.bytes() + RequestCodec.sequenceBytes(sequence), encoded.alone());
   }
 
   /**

@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * "FIFO queue delivery logic in Amazon SQS"). Each is sent with its message group id, body and
  * message attributes, and deleted from the dead-letter queue only after the send succeeded. Request ids
  * travel in the body, or for a message without one in the {@code sqlq-request-id} attribute (set
- * to the message id when absent), so the consumer answers a request it had in fact applied from
- * {@code _sqlq_applied} and applies nothing.
+ * to the message id when absent), and with the SDK's producer id and sequence number in the body,
+ * so the consumer answers a request it had in fact applied and applies nothing.
  *
  * <p><b>Deduplication id.</b> The send cannot reuse the original deduplication id: SQS drops a
  * FIFO message whose deduplication id was sent in the last 5 minutes (Amazon SQS API Reference,
@@ -110,7 +110,7 @@ public final class DeadLetterQueue {
    * @throws AwsCallFailedException when a call to SQS failed; the messages reported before it are
    *     in the request queue and gone from the dead-letter queue, the one being moved and the
    *     rest are still in the dead-letter queue (one whose send succeeded but whose delete failed
-   *     is in both, and is answered from {@code _sqlq_applied} if replayed again)
+   *     is in both, and is answered, not applied, if replayed again)
    */
   public ReplayReport replay(ReplayOptions options) {
     List<DeadLetter> moved = new ArrayList<>();

@@ -114,7 +114,7 @@ public final class SqlqClient implements AutoCloseable {
     this.owned = owned;
     this.pending = new PendingReplies(settings.maxInFlight(), settings.maxBlock(), settings.requestTimeout(),
         settings.clock());
-    this.sender = new BundleSender(settings, new RequestCodec(), pending);
+    this.sender = new BundleSender(settings, new RequestCodec(), pending, UUID.randomUUID().toString());
     this.listener = new ReplyListener(settings, new ReplyCodec(), pending, seen);
     this.snapshots = settings.store() == null ? null : new Snapshots(settings.store(), settings.snapshotMaxBytes(),
         settings.snapshotMaxAge(), settings.queryTimeout(), settings.requestTimeout(), settings.clock());
@@ -391,7 +391,7 @@ public final class SqlqClient implements AutoCloseable {
   /** Submits one request to {@code database} (already validated), as {@link #submit(Statement)} describes. */
   CompletableFuture<Reply> submitRequest(String database, List<Statement> statements) {
     Request request = new Request(nextRequestId(), database, statements,
-        settings.replyQueueUrl());
+        settings.replyQueueUrl(), null);
     if (closed.get()) {
       return CompletableFuture.failedFuture(closedAtSubmit(request));
     }

@@ -10,6 +10,7 @@ import io.sqlq.core.protocol.MessageSizes;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.RequestCodec;
+import io.sqlq.core.protocol.Sequence;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.protocol.StatementResult;
 import java.time.Clock;
@@ -18,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -350,7 +353,7 @@ class SqlqClientTest {
 
   @Test
   void aBundleOfExactlyMaxBundleBytesIsSentWhole() throws Exception {
-    int exact = MessageSizes.requestBundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
+    int exact = MessageSizes.requestBundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1, 1)) + 2;
     client = builder().maxBundleBytes(exact).build();
 
     List<CompletableFuture<Reply>> futures = submitInserts(4);
@@ -363,7 +366,7 @@ class SqlqClientTest {
 
   @Test
   void aBundleOneByteOverMaxBundleBytesIsSplit() throws Exception {
-    int exact = MessageSizes.requestBundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1)) + 2;
+    int exact = MessageSizes.requestBundleOverheadBytes(REPLIES) + 3 * elementBytes(insertRequest(1, 1)) + 2;
     client = builder().maxBundleBytes(exact - 1).build();
 
     List<CompletableFuture<Reply>> futures = submitInserts(4);
@@ -375,7 +378,7 @@ class SqlqClientTest {
 
   @Test
   void aRequestThatAloneFillsMaxBundleBytesIsSent() throws Exception {
-    client = builder().maxBundleBytes(MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1))).build();
+    client = builder().maxBundleBytes(MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1, Long.MAX_VALUE))).build();
 
     CompletableFuture<Reply> future = client.submit(INSERT, 1);
     flush();
@@ -385,7 +388,8 @@ class SqlqClientTest {
 
   @Test
   void aRequestOneByteOverMaxBundleBytesFailsAtSubmitAndNothingIsSent() {
-    int bytes = MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1));
+    // A request is measured with the longest number it could get, since it is numbered only when queued.
+    int bytes = MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1, Long.MAX_VALUE));
     client = builder().maxBundleBytes(bytes - 1).build();
 
     CompletableFuture<Reply> future = client.submit(INSERT, 1);
@@ -473,6 +477,47 @@ class SqlqClientTest {
     assertThat(consumer.requestIds("alpha")).containsExactlyElementsOf(alpha);
     assertThat(consumer.requestIds("beta")).containsExactlyElementsOf(beta);
     assertThat(consumer.messages()).hasSizeGreaterThan(2 * 2);
+  }
+
+  @Test
+  void eachDatabaseNumbersItsRequestsFromOneInSubmitOrderUnderOneProducerIdPerClient() throws Exception {
+    client = builder().maxBundleRequests(3).build();
+    List<CompletableFuture<Reply>> futures = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      futures.add(client.database(i % 2 == 0 ? "beta" : "alpha").submit(INSERT, i));
+    }
+    flush();
+    awaitAll(futures);
+    client.close();
+    client = builder().build();
+    futures = List.of(client.database("alpha").submit(INSERT, 11));
+    flush();
+    awaitAll(futures);
+
+    List<Request> sent = consumer.messages().stream().flatMap(List::stream).toList();
+    Map<String, List<Long>> numbers = new TreeMap<>();
+    sent.subList(0, 10).forEach(r -> numbers.computeIfAbsent(r.db(), db -> new ArrayList<>()).add(r.sequence().number()));
+    assertThat(numbers).containsExactly(Map.entry("alpha", List.of(1L, 2L, 3L, 4L, 5L)),
+        Map.entry("beta", List.of(1L, 2L, 3L, 4L, 5L)));
+    assertThat(sent.subList(0, 10)).extracting(r -> r.sequence().producer()).containsOnly(sent.get(0).sequence().producer());
+    assertThat(sent.get(10).sequence().number()).isEqualTo(1);
+    assertThat(sent.get(10).sequence().producer()).as("a new client is a new producer")
+        .isNotEqualTo(sent.get(0).sequence().producer());
+  }
+
+  @Test
+  void aSubmitRefusedAsTooLargeUsesNoSequenceNumber() throws Exception {
+    int bytes = MessageSizes.requestBundleOverheadBytes(REPLIES) + elementBytes(insertRequest(1, Long.MAX_VALUE));
+    client = builder().maxBundleBytes(bytes).build();
+
+    CompletableFuture<Reply> first = client.submit(INSERT, 1);
+    assertThat(client.submit(INSERT, "x".repeat(100))).isCompletedExceptionally();
+    CompletableFuture<Reply> third = client.submit(INSERT, 3);
+    flush();
+    awaitAll(List.of(first, third));
+
+    assertThat(consumer.messages().stream().flatMap(List::stream).map(r -> r.sequence().number()))
+        .containsExactly(1L, 2L);
   }
 
   @Test
@@ -680,8 +725,10 @@ class SqlqClientTest {
     return IntStream.rangeClosed(1, count).mapToObj(i -> client.submit(INSERT, i)).toList();
   }
 
-  static Request insertRequest(int n) {
-    return new Request(id(n), "main", List.of(Statement.of(INSERT, n)), REPLIES);
+  /** Insert {@code n} as the client sends it, numbered {@code seq} by a producer id as long as a UUID. */
+  static Request insertRequest(int n, long seq) {
+    return new Request(id(n), "main", List.of(Statement.of(INSERT, n)), REPLIES,
+        new Sequence(UUID.randomUUID().toString(), seq));
   }
 
   int elementBytes(Request request) {

@@ -118,7 +118,7 @@ final class LocalRuns {
    * {@value #BUNDLE_REQUESTS} to a message within the message size, {@value #BATCH_MESSAGES}
    * messages to a batch), and per batch what the consumer does between receiving and
    * publishing, without AWS: decode the bodies, open the working copy ({@link HardenedSqlite}),
-   * {@link BatchApplier#apply} (savepoints, {@code _sqlq_applied} rows, encoded replies), close.
+   * {@link BatchApplier#apply} (savepoints, the exactly-once state, encoded replies), close.
    * Encoding the bodies is the producer's work and happens before the clock starts. Each
    * request's latency is its batch's time.
    */
@@ -170,7 +170,7 @@ final class LocalRuns {
     int limit = MessageLimits.MAX_BODY_BYTES - 1_024;
     for (Statement statement : statements) {
       String element = codec.encodeBundleElement(
-          new Request(UUID.randomUUID().toString(), db, List.of(statement), REPLY_QUEUE), REPLY_QUEUE);
+          new Request(UUID.randomUUID().toString(), db, List.of(statement), REPLY_QUEUE, null), REPLY_QUEUE);
       int size = MessageSizes.utf8Length(element) + 1;
       if (!elements.isEmpty() && (elements.size() == BUNDLE_REQUESTS || bytes + size > limit)) {
         bodies.add(codec.joinBundle(REPLY_QUEUE, elements));

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * "AWSServerlessDB", a Lambda per query). Built on sqlq's own ports, the Security Group lock and
  * the S3 store, so the comparison is of the design, not of two implementations of S3 or EC2
  * calls; but none of sqlq's batching, caching or bookkeeping: a plain SQLite connection, no
- * {@code _sqlq_applied}, no savepoint. Not a way to run sqlq, only a yardstick; it lives in the
+ * exactly-once state, no savepoint. Not a way to run sqlq, only a yardstick; it lives in the
  * bench and nothing else uses it.
  *
  * <p>Three things differ from the original for fairness or safety and favour the baseline: the
@@ -100,7 +100,7 @@ final class PerRequestDesign {
           PreparedStatement prepared = connection.prepareStatement(statement.sql())) {
         LocalRuns.execute(prepared, statement.params());
       }
-      listener.applied(db, new AppliedBatch(version, List.of()));
+      listener.applied(db, new AppliedBatch(version, List.of(), true));
       long bytes = Files.size(file);
       store.publish(db, file, etag, version);
       listener.published(db, version, bytes);

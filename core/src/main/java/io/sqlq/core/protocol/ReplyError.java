@@ -46,6 +46,13 @@ public record ReplyError(String code, String message, Integer statement) {
    */
   public static final String REPLY_QUEUE_REFUSED = "SQLQ_REPLY_QUEUE_REFUSED";
 
+  /**
+   * The request was applied before, at or before the version in the reply's {@code dbVersion},
+   * and its own reply is no longer kept (DESIGN.md, "Exactly-once state"): a duplicate older than
+   * the database's last batch. It was not applied again.
+   */
+  public static final String ALREADY_APPLIED = "SQLQ_ALREADY_APPLIED";
+
   public ReplyError {
     if (code == null || code.isEmpty()) {
       throw new IllegalArgumentException("a reply error needs a code");

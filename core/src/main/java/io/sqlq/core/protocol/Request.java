@@ -12,8 +12,10 @@ import java.util.List;
  * @param db database name, see {@link DatabaseName}
  * @param statements at least one statement; more than one form a transaction
  * @param replyTo the reply queue URL, or null for the stack's default reply queue
+ * @param sequence its producer id and sequence number, or null for a request sent without
+ *     them (a console send); DESIGN.md, "Exactly-once state"
  */
-public record Request(String id, String db, List<Statement> statements, String replyTo) {
+public record Request(String id, String db, List<Statement> statements, String replyTo, Sequence sequence) {
   /** Longest request id, in characters: the SQS MessageDeduplicationId limit (128). */
   public static final int MAX_ID_LENGTH = 128;
 

@@ -36,7 +36,7 @@ import java.util.Set;
  */
 public final class RequestCodec {
   private static final Set<String> REQUEST_FIELDS =
-      Set.of("v", "id", "db", "sql", "query", "params", "statements", "replyTo");
+      Set.of("v", "id", "db", "sql", "query", "params", "statements", "replyTo", "producer", "seq");
   private static final Set<String> BUNDLE_FIELDS = Set.of("v", "requests", "replyTo");
   private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
 
@@ -80,6 +80,33 @@ public final class RequestCodec {
     return bundlePrefix(replyTo) + String.join(",", encodedElements) + BUNDLE_SUFFIX;
   }
 
+  /**
+   * {@code element}, made by {@link #encodeBundleElement} from a request without a sequence,
+   * with {@code sequence} written first: {@code {"producer":...,"seq":N,...}}. The SDK numbers a
+   * request when it queues it, after it was encoded and measured on the caller's thread. The
+   * result is {@link #sequenceBytes} bytes longer.
+   *
+   * @throws IllegalArgumentException when {@code element} is not a JSON object's text
+   */
+  public String withSequence(String element, Sequence sequence) {
+    if (!element.startsWith("{") || element.length() < 2) {
+      throw new IllegalArgumentException("not an encoded request: " + element);
+    }
+    return sequencePrefix(sequence) + element.substring(1);
+  }
+
+  /**
+   * How many UTF-8 bytes {@link #withSequence} adds for {@code sequence}; at most
+   * {@code sequenceBytes(new Sequence(producer, Long.MAX_VALUE))} for any number.
+   */
+  public static int sequenceBytes(Sequence sequence) {
+    return MessageSizes.utf8Length(sequencePrefix(sequence)) - 1;
+  }
+
+  private static String sequencePrefix(Sequence sequence) {
+    return "{\"producer\":" + write(NODES.textNode(sequence.producer())) + ",\"seq\":" + sequence.number() + ",";
+  }
+
   /** What opens a request bundle before its first element, {@code replyTo} JSON-escaped. */
   static String bundlePrefix(String replyTo) {
     return replyTo == null
@@ -108,6 +135,10 @@ public final class RequestCodec {
     }
     if (request.replyTo() != null) {
       node.put("replyTo", request.replyTo());
+    }
+    if (request.sequence() != null) {
+      node.put("producer", request.sequence().producer());
+      node.put("seq", request.sequence().number());
     }
     return node;
   }
@@ -196,6 +227,7 @@ public final class RequestCodec {
       throw new MalformedMessageException(new InvalidDatabaseNameException(db).getMessage());
     }
     String replyTo = optionalText(node, "replyTo", where);
+    Sequence sequence = sequence(node, where);
     List<Statement> statements = decodeStatements(node, where);
     if (id.isEmpty()) {
       throw new MalformedMessageException(where + " id is empty; leave it out to use the SQS message id");
@@ -204,11 +236,32 @@ public final class RequestCodec {
       throw new MalformedMessageException(where + " id is longer than " + Request.MAX_ID_LENGTH + " characters");
     }
     try {
-      return new Request(id, db, statements, replyTo == null ? defaultReplyTo : replyTo);
+      return new Request(id, db, statements, replyTo == null ? defaultReplyTo : replyTo, sequence);
     } catch (IllegalArgumentException e) {
       // The records validate too; a rule they have and this decoder lacks is still bad input.
       throw new MalformedMessageException(where + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The request's {@code producer} and {@code seq}, both or neither; null for neither. */
+  private static Sequence sequence(JsonNode node, String where) {
+    String producer = optionalText(node, "producer", where);
+    JsonNode seq = node.get("seq") == null || node.get("seq").isNull() ? null : node.get("seq");
+    if (producer == null && seq == null) {
+      return null;
+    }
+    if (producer == null || seq == null) {
+      throw new MalformedMessageException(where + " has " + (producer == null ? "'seq' without 'producer'"
+          : "'producer' without 'seq'") + ": send both or neither");
+    }
+    if (!seq.isIntegralNumber() || !seq.canConvertToLong() || seq.asLong() < 1) {
+      throw new MalformedMessageException(where + " field 'seq' must be an integer from 1 to " + Long.MAX_VALUE);
+    }
+    if (producer.isEmpty() || producer.length() > Sequence.MAX_PRODUCER_LENGTH) {
+      throw new MalformedMessageException(where + " field 'producer' needs 1 to " + Sequence.MAX_PRODUCER_LENGTH
+          + " characters");
+    }
+    return new Sequence(producer, seq.asLong());
   }
 
   private List<Statement> decodeStatements(JsonNode node, String where) {

@@ -13,7 +13,7 @@ class MessageSizesTest {
 
   @Test
   void bundleByteAccountingMatchesTheJoinedBody() {
-    Request a = new Request("a", "main", List.of(Statement.of("INSERT INTO t VALUES ('é', ?)", "日本")), null);
+    Request a = new Request("a", "main", List.of(Statement.of("INSERT INTO t VALUES ('é', ?)", "日本")), null, null);
     List<String> elements = List.of(codec.encodeBundleElement(a, "http://q/r"), codec.encodeBundleElement(a, "http://q/r"));
     int expected = MessageSizes.requestBundleOverheadBytes("http://q/r")
         + elements.stream().mapToInt(MessageSizes::utf8Length).sum() + elements.size() - 1;
@@ -30,7 +30,7 @@ class MessageSizesTest {
 
   @Test
   void replyBundleByteAccountingMatchesTheJoinedBody() {
-    Request request = new Request("r", "main", List.of(Statement.of("SELECT 'é'")), null);
+    Request request = new Request("r", "main", List.of(Statement.of("SELECT 'é'")), null, null);
     Reply reply = Reply.ok(request, List.of(new StatementResult(List.of("x"), List.of(List.of("日本")), 0, null)),
         1, Instant.EPOCH);
     List<String> elements = List.of(replyCodec.encodeReply(reply), replyCodec.encodeReply(reply));

@@ -13,7 +13,7 @@ class ReplyCodecTest {
 
   @Test
   void replyWithEveryFieldRoundTrips() {
-    Request request = new Request("r", "main", List.of(Statement.of("SELECT 1")), null);
+    Request request = new Request("r", "main", List.of(Statement.of("SELECT 1")), null, null);
     Instant at = Instant.parse("2026-11-21T12:00:00Z");
     Reply ok = Reply.ok(request, List.of(
         new StatementResult(List.of("a", "b", "c", "d"), List.of(Arrays.asList(1L, "x", null, 1.5)), 0, null),
@@ -28,7 +28,7 @@ class ReplyCodecTest {
 
   @Test
   void errorReplyBundleRoundTrips() {
-    Request request = new Request("r", "main", List.of(Statement.of("SELECT 1")), null);
+    Request request = new Request("r", "main", List.of(Statement.of("SELECT 1")), null, null);
     Instant at = Instant.parse("2026-11-21T12:00:00Z");
     Reply error = Reply.error(request, new ReplyError("SQLITE_CONSTRAINT_PRIMARYKEY", "UNIQUE constraint failed: t.id", 0), 5, at);
     Reply ok = Reply.ok(request, List.of(StatementResult.changes(1, 1)), 5, at);
@@ -40,7 +40,7 @@ class ReplyCodecTest {
 
   @Test
   void bytesInRowsRoundTripAsBase64() {
-    Request request = new Request("r", "main", List.of(Statement.of("SELECT x")), null);
+    Request request = new Request("r", "main", List.of(Statement.of("SELECT x")), null, null);
     Reply reply = Reply.ok(request, List.of(new StatementResult(List.of("x"), List.of(List.of(new byte[] {1, 2})), 0, null)),
         1, Instant.EPOCH);
 

@@ -29,7 +29,7 @@ class RequestCodecProperties {
     Request decoded = codec.decodeRequests(encoded, CONTEXT).get(0);
 
     Request withDefaults = request.replyTo() != null ? request
-        : new Request(request.id(), request.db(), request.statements(), CONTEXT.defaultReplyTo());
+        : new Request(request.id(), request.db(), request.statements(), CONTEXT.defaultReplyTo(), request.sequence());
     assertThat(codec.encodeRequest(decoded)).isEqualTo(codec.encodeRequest(withDefaults));
     assertThat(decoded.id()).isEqualTo(request.id());
     assertThat(decoded.statements()).hasSameSizeAs(request.statements());
@@ -99,7 +99,10 @@ class RequestCodecProperties {
     Arbitrary<Statement> statement = Combinators.combine(sql, Arbitraries.oneOf(positional, named)).as(Statement::new);
     Arbitrary<String> replyTo = Arbitraries.oneOf(Arbitraries.just(null),
         Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(30).map(n -> "http://localhost/000000000000/" + n));
-    return Combinators.combine(ids, statement.list().ofMinSize(1).ofMaxSize(4), replyTo)
-        .as((id, statements, to) -> new Request(id, "main", statements, to));
+    Arbitrary<Sequence> sequence = Arbitraries.oneOf(Arbitraries.just(null), Combinators.combine(
+        Arbitraries.strings().ofMinLength(1).ofMaxLength(Sequence.MAX_PRODUCER_LENGTH),
+        Arbitraries.longs().between(1, Long.MAX_VALUE)).as(Sequence::new));
+    return Combinators.combine(ids, statement.list().ofMinSize(1).ofMaxSize(4), replyTo, sequence)
+        .as((id, statements, to, seq) -> new Request(id, "main", statements, to, seq));
   }
 }

@@ -75,8 +75,8 @@ class RequestCodecTest {
 
   @Test
   void bundleRoundTripsWithBundleReplyTo() {
-    Request a = new Request("a", "main", List.of(Statement.of("INSERT INTO t VALUES (?)", 1)), "http://q/mine");
-    Request b = new Request("b", "main", List.of(Statement.of("SELECT 1"), Statement.of("SELECT 2")), "http://q/mine");
+    Request a = new Request("a", "main", List.of(Statement.of("INSERT INTO t VALUES (?)", 1)), "http://q/mine", null);
+    Request b = new Request("b", "main", List.of(Statement.of("SELECT 1"), Statement.of("SELECT 2")), "http://q/mine", null);
     String body = codec.joinBundle("http://q/mine",
         List.of(codec.encodeBundleElement(a, "http://q/mine"), codec.encodeBundleElement(b, "http://q/mine")));
 
@@ -94,7 +94,7 @@ class RequestCodecTest {
 
   @Test
   void singleRequestRoundTrips() {
-    Request r = new Request("x", "main", List.of(new Statement("SELECT ?", Params.of(new byte[] {9}, 3.0, false))), null);
+    Request r = new Request("x", "main", List.of(new Statement("SELECT ?", Params.of(new byte[] {9}, 3.0, false))), null, null);
 
     Request back = codec.decodeRequests(codec.encodeRequest(r), CONTEXT).get(0);
 
@@ -154,5 +154,55 @@ class RequestCodecTest {
         .hasMessageContaining("longer than 128");
     assertThat(codec.decodeRequests("{\"id\":\"" + id.substring(1) + "\",\"sql\":\"SELECT 1\"}", CONTEXT))
         .hasSize(1);
+  }
+
+  @Test
+  void producerAndSequenceTravelWithTheRequest() {
+    Request r = codec.decodeRequests(
+        "{\"id\":\"r\",\"sql\":\"SELECT 1\",\"producer\":\"p-1\",\"seq\":42}", CONTEXT).get(0);
+
+    assertThat(r.sequence()).isEqualTo(new Sequence("p-1", 42));
+    assertThat(codec.decodeRequests(codec.encodeRequest(r), CONTEXT).get(0).sequence()).isEqualTo(r.sequence());
+    assertThat(codec.decodeRequests("{\"sql\":\"SELECT 1\"}", CONTEXT).get(0).sequence()).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      {"sql":"SELECT 1","producer":"p"}                  | 'producer' without 'seq'
+      {"sql":"SELECT 1","seq":1}                         | 'seq' without 'producer'
+      {"sql":"SELECT 1","producer":"p","seq":0}          | 'seq' must be an integer from 1
+      {"sql":"SELECT 1","producer":"p","seq":1.5}        | 'seq' must be an integer from 1
+      {"sql":"SELECT 1","producer":"p","seq":"1"}        | 'seq' must be an integer from 1
+      {"sql":"SELECT 1","producer":"p","seq":9223372036854775808} | 'seq' must be an integer from 1
+      {"sql":"SELECT 1","producer":"","seq":1}           | 'producer' needs 1 to 64
+      {"sql":"SELECT 1","producer":7,"seq":1}            | 'producer' must be a string
+      """)
+  void aSequenceWithoutItsProducerOrOutOfRangeIsMalformed(String body, String reason) {
+    assertThatThrownBy(() -> codec.decodeRequests(body, CONTEXT))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining(reason);
+  }
+
+  @Test
+  void aProducerOfSixtyFourCharactersDecodesAndOneMoreIsMalformed() {
+    String ok = "{\"sql\":\"SELECT 1\",\"producer\":\"" + "p".repeat(64) + "\",\"seq\":1}";
+
+    assertThat(codec.decodeRequests(ok, CONTEXT).get(0).sequence().producer()).hasSize(64);
+    assertThatThrownBy(() -> codec.decodeRequests(ok.replace("\"p", "\"pp"), CONTEXT))
+        .isInstanceOf(MalformedMessageException.class);
+  }
+
+  @Test
+  void aSequenceAddedToAnEncodedElementDecodesAndAddsTheBytesItSays() {
+    Request r = new Request("a", "main", List.of(Statement.of("INSERT INTO t VALUES (?)", "é")), "http://q/mine", null);
+    String element = codec.encodeBundleElement(r, "http://q/mine");
+    Sequence sequence = new Sequence("prod-é", Long.MAX_VALUE);
+
+    String numbered = codec.withSequence(element, sequence);
+
+    assertThat(MessageSizes.utf8Length(numbered) - MessageSizes.utf8Length(element))
+        .isEqualTo(RequestCodec.sequenceBytes(sequence));
+    Request back = codec.decodeRequests(codec.joinBundle("http://q/mine", List.of(numbered)), CONTEXT).get(0);
+    assertThat(back).isEqualTo(new Request("a", "main", r.statements(), "http://q/mine", sequence));
   }
 }
