@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * This is the fencing of DESIGN.md: a publish succeeds only against the exact version it was
  * read at, so a writer whose lock was broken can never overwrite a newer file.
  *
- * <p>Implementations: {@link S3DatabaseStore} (the only class that sees {@code S3Client}) and
+ * <p>Implementations: {@link PageDeltaStore} (the only class that sees {@code S3Client}) and
  * {@link InMemoryDatabaseStore} for tests. Both convert every failure into a
  * {@link io.sqlq.core.SqlqException}.
  */
