@@ -69,7 +69,13 @@ public final class StoreCollector {
    * @param deleted objects deleted
    * @param errors databases or deletions that failed; the next run tries again
    */
-  public record Collected(int databases, int objects, int deleted, int errors) {}
+  public record Collected(int databases, int objects, int deleted, int errors) {
+    /** This report as one line of JSON, {@code {"databases":N,"objects":N,"deleted":N,"errors":N}}. */
+    public String toJson() {
+      return "{\"databases\":" + databases + ",\"objects\":" + objects + ",\"deleted\":" + deleted
+          + ",\"errors\":" + errors + "}";
+    }
+  }
 
   /**
    * Collects every database of the bucket's prefix once.
