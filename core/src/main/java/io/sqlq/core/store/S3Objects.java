@@ -43,7 +43,8 @@ final class S3Objects {
 
   /** What a conditional read found. */
   sealed interface Read {
-    record Found(byte[] bytes, String etag) implements Read {}
+    /** {@code bytes} is empty for a download to a file; {@code metadata} is the user metadata. */
+    record Found(byte[] bytes, String etag, Map<String, String> metadata) implements Read {}
 
     record NotModified() implements Read {}
 
@@ -59,7 +60,7 @@ final class S3Objects {
     try {
       ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(
           GetObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch(ifNoneMatch).build());
-      return new Read.Found(bytes.asByteArray(), bytes.response().eTag());
+      return new Read.Found(bytes.asByteArray(), bytes.response().eTag(), bytes.response().metadata());
     } catch (NoSuchKeyException e) {
       return new Read.Missing();
     } catch (S3Exception e) {
@@ -98,7 +99,7 @@ final class S3Objects {
       GetObjectResponse response = s3.getObject(
           GetObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch(ifNoneMatch).build(),
           ResponseTransformer.toFile(file));
-      return new Read.Found(new byte[0], response.eTag());
+      return new Read.Found(new byte[0], response.eTag(), response.metadata());
     } catch (NoSuchKeyException e) {
       return new Read.Missing();
     } catch (S3Exception e) {
