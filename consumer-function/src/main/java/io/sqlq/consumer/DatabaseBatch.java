@@ -82,10 +82,9 @@ public final class DatabaseBatch {
       AppliedBatch batch = apply(db, file, step);
       listener.applied(db, batch);
       kept.checkHeld();
-      long bytes = size(file);
-      String etag = store.publish(db, file, baseEtag, batch.version());
-      copies.remember(db, etag);
-      listener.published(db, batch.version(), bytes);
+      DatabaseStore.Published published = store.publish(db, file, baseEtag, batch.version());
+      copies.remember(db, published.etag());
+      listener.published(db, batch.version(), published.bytesUploaded());
       return batch;
     } catch (RuntimeException e) {
       failure = e;

@@ -58,7 +58,7 @@ public final class InMemoryDatabaseStore implements DatabaseStore {
    * @throws DatabaseFileException when {@code file} cannot be read
    */
   @Override
-  public String publish(String db, Path file, String expectedEtag, long version) {
+  public Published publish(String db, Path file, String expectedEtag, long version) {
     DatabaseName.validate(db);
     Stored next = Stored.of(read(file), version);
     objects.compute(db, (name, current) -> {
@@ -67,7 +67,7 @@ public final class InMemoryDatabaseStore implements DatabaseStore {
       }
       return next;
     });
-    return next.etag();
+    return new Published(next.etag(), next.content().length);
   }
 
   /**

@@ -80,7 +80,7 @@ public record Manifest(int layout, long version, int pageSize, long length, Stri
   public record ChainEntry(String key, boolean snapshot, int level, long from, long to, long bytes) {
     public ChainEntry {
       Objects.requireNonNull(key, "key");
-      if (from < 1 || to < from || level < 0 || bytes < 0) {
+      if (from < 0 || to < from || level < 0 || bytes < 0) {
         throw new IllegalArgumentException("bad chain entry " + key + ": " + from + ".." + to + " level " + level);
       }
     }

@@ -199,7 +199,7 @@ public final class PageDeltaStore implements DatabaseStore {
    * @throws io.sqlq.core.InvalidDatabaseNameException when {@code db} is not a database name
    */
   @Override
-  public String publish(String db, Path file, String expectedEtag, long version) {
+  public Published publish(String db, Path file, String expectedEtag, long version) {
     DatabaseKeys keys = new DatabaseKeys(keyPrefix, db);
     boolean creates = expectedEtag == null || expectedEtag.startsWith(V1_ETAG_PREFIX);
     Known base = creates ? null : known.get(db);
@@ -214,10 +214,11 @@ public final class PageDeltaStore implements DatabaseStore {
     }
     Manifest manifest = new Manifest(Manifest.LAYOUT, version, hashes.pageSize(), hashes.length(), hashes.checksum(),
         next.head(), next.deltaBytes(), next.chain());
-    String etag = objects.replace(keys.manifest(), RequestBody.fromBytes(manifest.encode()),
+    byte[] json = manifest.encode();
+    String etag = objects.replace(keys.manifest(), RequestBody.fromBytes(json),
         Map.of(VERSION_METADATA, Long.toString(version)), creates ? null : expectedEtag);
     known.put(db, new Known(etag, manifest, hashes, next.chainPages()));
-    return etag;
+    return new Published(etag, next.bytesUploaded() + json.length);
   }
 
   /** The manifest at {@code expectedEtag}, read because this store does not hold it. */
@@ -231,7 +232,8 @@ public final class PageDeltaStore implements DatabaseStore {
   }
 
   /** The chain after a publish: the new head, level-0 delta bytes since the snapshot, the entries and their pages. */
-  private record Next(String head, long deltaBytes, List<ChainEntry> chain, Map<String, int[]> chainPages) {}
+  private record Next(String head, long deltaBytes, List<ChainEntry> chain, Map<String, int[]> chainPages,
+      long bytesUploaded) {}
 
   /** Uploads this version's delta and any merge; null when the rules call for a snapshot instead. */
   private Next deltaPlan(DatabaseKeys keys, Path file, PageHashes hashes, Known base, long version) {
@@ -279,10 +281,12 @@ public final class PageDeltaStore implements DatabaseStore {
     if (chain.size() - 1 > MAX_CHAIN_DELTAS) {
       return null;
     }
+    long uploaded = 0;
     for (Upload upload : uploads) {
       objects.create(upload.key(), RequestBody.fromBytes(upload.bytes()), Map.of());
+      uploaded += upload.bytes().length;
     }
-    return new Next(id, deltaBytes, chain, inChain(chainPages, chain));
+    return new Next(id, deltaBytes, chain, inChain(chainPages, chain), uploaded);
   }
 
   private record Upload(String key, byte[] bytes) {}
@@ -302,7 +306,8 @@ public final class PageDeltaStore implements DatabaseStore {
     String key = keys.log(version, id, base == null ? DatabaseKeys.NO_PARENT : base.head(), true);
     objects.create(key, RequestBody.fromFile(file),
         Map.of(VERSION_METADATA, Long.toString(version), CHECKSUM_METADATA, hashes.checksum()));
-    return new Next(id, 0, List.of(new ChainEntry(key, true, 0, version, version, hashes.length())), Map.of());
+    return new Next(id, 0, List.of(new ChainEntry(key, true, 0, version, version, hashes.length())), Map.of(),
+        hashes.length());
   }
 
   private static Map<String, int[]> inChain(Map<String, int[]> pages, List<ChainEntry> chain) {

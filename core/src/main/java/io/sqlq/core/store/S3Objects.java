@@ -115,12 +115,11 @@ final class S3Objects {
   /**
    * Writes a new immutable object: {@code If-None-Match: *}.
    *
-   * @throws AwsCallFailedException for any failure (a 412 here means the random key was taken,
-   *     which does not happen)
+   * @throws PublishConflictException on 412 (the random key was taken, which does not happen)
+   * @throws AwsCallFailedException for any other failure
    */
-  long create(String key, RequestBody body, Map<String, String> metadata) {
+  void create(String key, RequestBody body, Map<String, String> metadata) {
     put(key, body, metadata, null, true);
-    return body.optionalContentLength().orElse(-1L);
   }
 
   /**

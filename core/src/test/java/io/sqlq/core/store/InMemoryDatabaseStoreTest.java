@@ -21,9 +21,9 @@ class InMemoryDatabaseStoreTest extends DatabaseStoreContract {
   @Test
   void publishOfIdenticalBytes_yieldsTheSameEtag_asS3ComputesEtagsFromContent() throws Exception {
     var file = Files.writeString(dir.resolve("same.sqlite"), "same bytes");
-    String first = store.publish("db", file, null, 1);
+    String first = store.publish("db", file, null, 1).etag();
 
-    String second = store.publish("db", file, first, 2);
+    String second = store.publish("db", file, first, 2).etag();
 
     assertThat(second).isEqualTo(first);
   }

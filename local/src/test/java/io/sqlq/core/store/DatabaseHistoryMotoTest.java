@@ -42,14 +42,14 @@ class DatabaseHistoryMotoTest {
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t(v) SELECT hex(randomblob(200)) FROM "
         + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c)");
-    String etag = store.publish("shop", db, null, 1);
+    String etag = store.publish("shop", db, null, 1).etag();
     Path exported = dir.resolve("exported-20.sqlite");
     for (int version = 2; version <= 40; version++) {
       sql(db, "INSERT INTO t(v) VALUES ('version " + version + "')", "UPDATE t SET v = 'touched' WHERE id = " + version);
       if (version == 30) {
         sql(db, "DELETE FROM t WHERE id > 100", "VACUUM");
       }
-      etag = store.publish("shop", db, etag, version);
+      etag = store.publish("shop", db, etag, version).etag();
       if (version == 20) {
         Files.copy(db, exported);
       }

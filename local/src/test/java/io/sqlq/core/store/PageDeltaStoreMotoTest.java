@@ -112,7 +112,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t(v) SELECT hex(randomblob(100)) FROM "
         + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c)");
-    String etag = store.publish(name, db, null, 1);
+    String etag = store.publish(name, db, null, 1).etag();
     sql(db, "UPDATE t SET v = 'changed' WHERE id = 1");
 
     store.publish(name, db, etag, 2);
@@ -130,13 +130,13 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t(v) SELECT hex(randomblob(100)) FROM "
         + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) SELECT x FROM c)");
-    String etag = writer.publish(name, db, null, 1);
+    String etag = writer.publish(name, db, null, 1).etag();
     var reader = new PageDeltaStore(counted, BUCKET, "");
     Path copy = dir.resolve("copy.sqlite");
     String readerEtag = null;
     for (int version = 2; version <= 121; version++) {
       sql(db, "INSERT INTO t(v) VALUES (hex(randomblob(100))), (hex(randomblob(100))), (hex(randomblob(100)))");
-      etag = writer.publish(name, db, etag, version);
+      etag = writer.publish(name, db, etag, version).etag();
       if (version == 10) {
         readerEtag = ((Fetched.Downloaded) reader.fetch(name, null, copy)).etag();
       }
@@ -169,7 +169,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     var second = new PageDeltaStore(moto.s3(), BUCKET, "");
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(v)", "INSERT INTO t VALUES ('base')");
-    String base = first.publish(name, db, null, 1);
+    String base = first.publish(name, db, null, 1).etag();
     Path theirs = dir.resolve("theirs.sqlite");
     second.fetch(name, null, theirs);
     sql(theirs, "INSERT INTO t VALUES ('theirs')");
@@ -216,7 +216,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     assertThat(copy).hasSameBinaryContentAs(v1);
     assertThat(store.fetch(name, v1Etag, copy)).isEqualTo(new Fetched.Unchanged(v1Etag));
     sql(copy, "INSERT INTO t VALUES ('first v2 batch')");
-    String etag = store.publish(name, copy, v1Etag, 2);
+    String etag = store.publish(name, copy, v1Etag, 2).etag();
 
     Path fresh = dir.resolve("fresh.sqlite");
     assertThat(new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, v1Etag, fresh))
@@ -233,9 +233,9 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(v)", "INSERT INTO t SELECT randomblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 "
         + "UNION ALL SELECT x + 1 FROM c WHERE x < 500) SELECT x FROM c)");
-    String etag = store.publish(name, db, null, 1);
+    String etag = store.publish(name, db, null, 1).etag();
     sql(db, "DELETE FROM t WHERE rowid > 10");
-    etag = store.publish(name, db, etag, 2);
+    etag = store.publish(name, db, etag, 2).etag();
     assertThat(manifest(name).chain()).hasSize(2);
     sql(db, "VACUUM");
 

@@ -73,7 +73,7 @@ class PageDeltaUploadMeasurement {
             connection.commit();
             long t1 = System.nanoTime();
             long uploadedBefore = puts.bytes.get();
-            etag = store.publish("orders", db, etag, ++version);
+            etag = store.publish("orders", db, etag, ++version).etag();
             publishNanos += System.nanoTime() - t1;
             applyNanos += t1 - t0;
             long uploaded = puts.bytes.get() - uploadedBefore;

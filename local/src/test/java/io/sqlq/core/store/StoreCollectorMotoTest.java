@@ -45,13 +45,13 @@ class StoreCollectorMotoTest {
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(v)", "INSERT INTO t SELECT randomblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 "
         + "UNION ALL SELECT x + 1 FROM c WHERE x < 200) SELECT x FROM c)");
-    String etag = store.publish("shop", db, null, 1);
+    String etag = store.publish("shop", db, null, 1).etag();
     sql(db, "INSERT INTO t VALUES (1)");
-    etag = store.publish("shop", db, etag, 2);
+    etag = store.publish("shop", db, etag, 2).etag();
     sql(db, "DELETE FROM t WHERE rowid > 5", "VACUUM");
-    etag = store.publish("shop", db, etag, 3);
+    etag = store.publish("shop", db, etag, 3).etag();
     sql(db, "INSERT INTO t VALUES (2)");
-    etag = store.publish("shop", db, etag, 4);
+    etag = store.publish("shop", db, etag, 4).etag();
     String orphan = keys.log(5, "abcdefabcdef", "0123456789ab", false);
     moto.s3().putObject(b -> b.bucket(BUCKET).key(orphan), RequestBody.fromString("a stale writer's delta"));
     Clock anHourLater = Clock.fixed(Instant.now().plus(Duration.ofHours(1)), ZoneOffset.UTC);
