@@ -33,6 +33,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * copy up with the deltas it misses, then checks the whole-database checksum before the copy
  * replaces the target.
  *
+ * <p>The store trusts that a published file was derived from the version it fetched or
+ * published at {@code expectedEtag} (the consumer's working copy always is); a file that was not
+ * would publish a delta whose checksum no reader accepts ({@link CorruptDatabaseException}).
+ *
  * <p>Thread-safe for different databases; calls for the same database must not overlap (the
  * consumer holds its lock, the snapshot cache its per-database lock).
  */
