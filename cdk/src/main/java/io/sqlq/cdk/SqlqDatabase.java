@@ -149,7 +149,8 @@ public final class SqlqDatabase extends Construct {
         stack.formatArn(ArnComponents.builder().service("sqs").resource(props.namePrefix() + "-replies*")
             .arnFormat(ArnFormat.NO_RESOURCE_NAME).build()));
 
-    consumer = suppressed(function("Consumer", props.consumerCode(), CONSUMER_HANDLER, policies.consumer(), props, key)
+    consumer = suppressed(function("Consumer", props.consumerCode(), CONSUMER_HANDLER, policies.consumer(), props, key,
+        List.of("kms:Decrypt", "kms:GenerateDataKey"))
         .timeout(props.consumerTimeout())
         .memorySize(props.consumerMemoryMb())
         .ephemeralStorageSize(props.ephemeralStorage())
@@ -162,11 +163,12 @@ public final class SqlqDatabase extends Construct {
     EventSourceMapping.Builder.create(this, "ConsumerRequests").target(consumerAlias)
         .eventSourceArn(requestQueue.getQueueArn()).batchSize(BATCH_SIZE).reportBatchItemFailures(true).build();
 
-    reaper = suppressed(function("Reaper", props.reaperCode(), REAPER_HANDLER, policies.reaper(), props, null)
+    reaper = suppressed(function("Reaper", props.reaperCode(), REAPER_HANDLER, policies.reaper(), props, key,
+        List.of("kms:Decrypt"))
         .timeout(REAPER_TIMEOUT)
         .memorySize(REAPER_MEMORY_MB)
-        .environment(Map.of("SQLQ_LOCK_VPC_ID", lockVpc.getAttrVpcId()))
-        .description("sqlq reaper: deletes lock Security Groups whose lease has expired")
+        .environment(reaperEnvironment(props))
+        .description("sqlq reaper: deletes expired locks and database objects no manifest references")
         .build());
     Rule.Builder.create(this, "ReaperSchedule").schedule(Schedule.rate(REAPER_RATE))
         .description("sqlq reaper, every minute").targets(List.of(new LambdaFunction(reaper))).build();
@@ -261,7 +263,7 @@ public final class SqlqDatabase extends Construct {
   }
 
   private Function.Builder function(String id, Code code, String handler, List<PolicyStatement> statements,
-      SqlqDatabaseProps props, Key key) {
+      SqlqDatabaseProps props, Key key, List<String> keyActions) {
     LogGroup logs = LogGroup.Builder.create(this, id + "Logs").retention(props.logRetention())
         .removalPolicy(RemovalPolicy.DESTROY).build();
     Role role = Role.Builder.create(this, id + "Role").assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
@@ -271,7 +273,7 @@ public final class SqlqDatabase extends Construct {
         .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
         .resources(List.of(logs.getLogGroupArn())).build());
     if (key != null) {
-      key.grant(role, "kms:Decrypt", "kms:GenerateDataKey");
+      key.grant(role, keyActions.toArray(String[]::new));
     }
     NagReasons.functionRole(role, id);
     return Function.Builder.create(this, id).runtime(Runtime.JAVA_21).handler(handler).code(code)
@@ -294,6 +296,17 @@ public final class SqlqDatabase extends Construct {
     env.put("SQLQ_DEAD_LETTER_QUEUE_URL", deadLetterQueue.getQueueUrl());
     env.put("SQLQ_LOCK_VPC_ID", lockVpc.getAttrVpcId());
     env.put("SQLQ_LEASE_MS", Long.toString(props.consumerTimeout().toMilliseconds().longValue()));
+    return env;
+  }
+
+  /** The reaper reads manifests and deletes under the databases' prefix of the same bucket. */
+  private Map<String, String> reaperEnvironment(SqlqDatabaseProps props) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("SQLQ_LOCK_VPC_ID", lockVpc.getAttrVpcId());
+    env.put("SQLQ_BUCKET", bucket.getBucketName());
+    if (!props.keyPrefix().isEmpty()) {
+      env.put("SQLQ_PREFIX", props.keyPrefix());
+    }
     return env;
   }
 

@@ -87,9 +87,17 @@ record SqlqPolicies(
             List.of(replyQueuesArn, deadLetterQueueArn), Map.of()));
   }
 
-  /** The reaper's statements (LockReaper): list lock groups, delete expired ones. */
+  /**
+   * The reaper's statements: list lock groups and delete expired ones (LockReaper); list the
+   * databases' prefix, read manifests and delete the objects none references (StoreCollector).
+   * {@code s3:prefix} narrows the listing to {@code <prefix>db/}, the only prefix it lists.
+   */
   List<PolicyStatement> reaper() {
-    return List.of(lockList(), lockDelete("LockBreak"));
+    return List.of(lockList(), lockDelete("LockBreak"),
+        statement("DatabaseCollect", List.of("s3:GetObject", "s3:DeleteObject"),
+            List.of(bucketArn + "/" + keyPrefix + "db/*"), Map.of()),
+        statement("DatabaseList", List.of("s3:ListBucket"), List.of(bucketArn),
+            Map.of("StringLike", Map.of("s3:prefix", keyPrefix + "db/*"))));
   }
 
   /** DescribeSecurityGroups: Describe* calls take no resource-level permissions. */

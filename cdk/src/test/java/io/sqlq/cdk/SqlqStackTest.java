@@ -153,7 +153,8 @@ class SqlqStackTest {
   void reaperRunsEveryMinuteOnItsOwnJava21Function() {
     plain.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", SqlqDatabase.REAPER_HANDLER,
         "Runtime", "java21", "Environment", Map.of("Variables", Map.of(
-            "SQLQ_LOCK_VPC_ID", Map.of("Fn::GetAtt", List.of(logicalId(plain, "AWS::EC2::VPC", "SqlqLockVpc"), "VpcId"))))));
+            "SQLQ_LOCK_VPC_ID", Map.of("Fn::GetAtt", List.of(logicalId(plain, "AWS::EC2::VPC", "SqlqLockVpc"), "VpcId")),
+            "SQLQ_BUCKET", Map.of("Ref", logicalId(plain, "AWS::S3::Bucket", "SqlqDatabases"))))));
     plain.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)", "State", "ENABLED",
         "Targets", List.of(Match.objectLike(Map.of("Arn", Map.of("Fn::GetAtt",
             List.of(logicalId(plain, "AWS::Lambda::Function", "SqlqReaper"), "Arn")))))));
@@ -240,12 +241,15 @@ class SqlqStackTest {
   }
 
   @Test
-  void reaperMayOnlyListLockGroupsAndDeleteTaggedOnesInTheLockVpc() {
+  void reaperMayOnlyReapLocksInTheLockVpcAndCollectTheDatabasesPrefix() {
     String vpc = LOCK_VPC.formatted(logicalId(plain, "AWS::EC2::VPC", "SqlqLockVpc"));
+    String bucket = "${" + logicalId(plain, "AWS::S3::Bucket", "SqlqDatabases") + ".Arn}";
     assertThat(statements(plain, "SqlqReaperRole")).containsExactly(
         "LockList ec2:DescribeSecurityGroups on * if {}",
         "LockBreak ec2:DeleteSecurityGroup on " + SG
             + " if {ArnEquals={ec2:Vpc=" + vpc + "}, Null={aws:ResourceTag/sqlq:lock=false}}",
+        "DatabaseCollect [s3:GetObject, s3:DeleteObject] on " + bucket + "/db/* if {}",
+        "DatabaseList s3:ListBucket on " + bucket + " if {StringLike={s3:prefix=db/*}}",
         "WriteOwnLogs [logs:CreateLogStream, logs:PutLogEvents] on ${"
             + logicalId(plain, "AWS::Logs::LogGroup", "SqlqReaperLogs") + ".Arn} if {}");
   }
@@ -258,7 +262,9 @@ class SqlqStackTest {
     assertThat(consumer).anyMatch(s -> s.startsWith("DatabaseReadWrite") && s.contains(".Arn}/tenant-a/db/* if {}"));
     assertThat(consumer).anyMatch(s -> s.startsWith("Payloads") && s.contains(".Arn}/tenant-a/payloads/* if {}"));
     assertThat(consumer).anyMatch(s -> s.startsWith("SendRepliesAndDeadLetters") && s.contains(":orders-replies*,"));
-    assertThat(statements(custom, "SqlqReaperRole")).noneMatch(s -> s.contains("kms:"));
+    assertThat(statements(custom, "SqlqReaperRole")).contains("null kms:Decrypt on " + key + " if {}")
+        .noneMatch(s -> s.contains("kms:GenerateDataKey"))
+        .anyMatch(s -> s.startsWith("DatabaseList") && s.contains("s3:prefix=tenant-a/db/*"));
   }
 
   @Test

@@ -29,7 +29,7 @@ public final class AdminExec {
   /**
    * @param lock the stack's lock (the {@link io.sqlq.core.lock.SecurityGroupLock} of its lock VPC,
    *     with its lease {@code SQLQ_LEASE_MS})
-   * @param store the stack's store (the {@link io.sqlq.core.store.S3DatabaseStore} of its bucket)
+   * @param store the stack's store (the {@link io.sqlq.core.store.PageDeltaStore} of its bucket)
    * @param workDirectory where the working copy is kept
    */
   public AdminExec(DatabaseLock lock, DatabaseStore store, Path workDirectory, Clock clock) {

@@ -4,7 +4,7 @@ import io.sqlq.client.SqlqClient;
 import io.sqlq.core.DatabaseName;
 import io.sqlq.core.sql.SqlScript;
 import io.sqlq.core.store.DatabaseStore;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import io.sqlq.local.LocalPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ final class LocalRunCommand implements Callable<Integer> {
   }
 
   private void exportDatabase(LocalPipeline pipeline, Path target) throws java.io.IOException {
-    DatabaseStore store = new S3DatabaseStore(pipeline.s3(), pipeline.config());
+    DatabaseStore store = new PageDeltaStore(pipeline.s3(), pipeline.config());
     Path absolute = target.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
     if (store.fetch(db, null, absolute) instanceof DatabaseStore.Fetched.Missing) {

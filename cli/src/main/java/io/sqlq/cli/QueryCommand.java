@@ -12,7 +12,7 @@ import io.sqlq.core.Environment;
 import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -68,7 +68,7 @@ final class QueryCommand implements Callable<Integer> {
     SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
     try (AwsClients aws = new AwsClients(config);
         var s3 = aws.newS3Client();
-        Snapshots snapshots = new Snapshots(new S3DatabaseStore(s3, config), MAX_BYTES, Duration.ofDays(1),
+        Snapshots snapshots = new Snapshots(new PageDeltaStore(s3, config), MAX_BYTES, Duration.ofDays(1),
             config.statementTimeout(), timeout, Clock.systemUTC())) {
       QueryResult result = snapshots.query(db, consistency, statement);
       spec.commandLine().getOut().println(format(result));

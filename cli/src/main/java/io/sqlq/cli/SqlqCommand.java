@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
 @Command(name = "sqlq", mixinStandardHelpOptions = true, version = "sqlq 0.1.0",
     description = "Queued SQL writes to SQLite databases stored in S3.",
     subcommands = {LocalCommand.class, SubmitCommand.class, QueryCommand.class, DlqCommand.class, ConfigCommand.class,
-        ExecCommand.class, LocksCommand.class, BenchCommand.class})
+        ExecCommand.class, LocksCommand.class, BenchCommand.class, HistoryCommand.class, RestoreCommand.class})
 final class SqlqCommand {}

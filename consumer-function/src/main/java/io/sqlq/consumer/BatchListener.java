@@ -51,7 +51,7 @@ public interface BatchListener {
   /**
    * Step 5: version {@code version} of {@code db} is published; the lock is still held.
    *
-   * @param bytes bytes uploaded: the size of the published file (-1 when it cannot be read)
+   * @param bytes bytes uploaded: the changed pages (or a snapshot) and the manifest
    */
   default void published(String db, long version, long bytes) {}
 

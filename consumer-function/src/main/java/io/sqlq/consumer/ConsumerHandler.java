@@ -22,7 +22,7 @@ import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.store.DatabaseStore;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -144,7 +144,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     /**
      * The stack's AWS clients, owned by the caller: replies and dead letters through {@code sqs},
-     * the {@link S3DatabaseStore} in {@code config}'s bucket and the payload objects under its
+     * the {@link PageDeltaStore} in {@code config}'s bucket and the payload objects under its
      * {@link SqlqConfig#payloadKeyPrefix()} through {@code s3}, the {@link SecurityGroupLock} in
      * {@code config}'s lock VPC with its lease through {@code ec2}. Without {@code s3} (tests with
      * in-memory ports) a reply over one message is answered {@code SQLQ_REPLY_TOO_LARGE} and a
@@ -208,7 +208,7 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     private Parts resolve() {
       DatabaseLock theLock = lock != null ? lock
           : ec2 == null ? null : new SecurityGroupLock(ec2, config.lockVpcId(), config.lease(), clock);
-      DatabaseStore theStore = store != null ? store : s3 == null ? null : new S3DatabaseStore(s3, config);
+      DatabaseStore theStore = store != null ? store : s3 == null ? null : new PageDeltaStore(s3, config);
       if (sqs == null || theLock == null || theStore == null) {
         throw new IllegalStateException("a consumer needs an SQS client, a lock and a store: set aws(s3, sqs, ec2),"
             + " or sqs, lock and store");

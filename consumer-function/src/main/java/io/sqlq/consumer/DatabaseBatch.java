@@ -92,10 +92,9 @@ public final class DatabaseBatch {
         }
         return batch;
       }
-      long bytes = size(file);
-      String etag = store.publish(db, file, baseEtag, batch.version());
-      copies.remember(db, etag);
-      listener.published(db, batch.version(), bytes);
+      DatabaseStore.Published published = store.publish(db, file, baseEtag, batch.version());
+      copies.remember(db, published.etag());
+      listener.published(db, batch.version(), published.bytesUploaded());
       return batch;
     } catch (RuntimeException e) {
       failure = e;

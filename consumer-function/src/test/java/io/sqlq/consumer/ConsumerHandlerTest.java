@@ -302,7 +302,7 @@ class ConsumerHandlerTest {
     }
 
     @Override
-    public String publish(String db, Path file, String expectedEtag, long version) {
+    public Published publish(String db, Path file, String expectedEtag, long version) {
       if (db.equals(conflictOnNextPublishOf)) {
         conflictOnNextPublishOf = null;
         throw new io.sqlq.core.store.PublishConflictException("db/" + db + ".sqlite", expectedEtag, 412);

@@ -38,7 +38,7 @@ class ReadOnlyBatchTest {
     }
 
     @Override
-    public String publish(String db, Path file, String expectedEtag, long version) {
+    public Published publish(String db, Path file, String expectedEtag, long version) {
       publishes.incrementAndGet();
       return store.publish(db, file, expectedEtag, version);
     }

@@ -125,8 +125,13 @@ public record SqlqConfig(
     return keyPrefix + "payloads/";
   }
 
-  /** The S3 key of database {@code db}: {@code <prefix>db/<db>.sqlite}. */
-  public String databaseKey(String db) {
-    return keyPrefix + "db/" + DatabaseName.validate(db) + ".sqlite";
+  /**
+   * The S3 keys of database {@code db} (layout v2 under {@code <prefix>db/<db>/}, and the layout-v1
+   * file {@code <prefix>db/<db>.sqlite}).
+   *
+   * @throws InvalidDatabaseNameException when {@code db} is not a database name
+   */
+  public io.sqlq.core.store.DatabaseKeys databaseKeys(String db) {
+    return new io.sqlq.core.store.DatabaseKeys(keyPrefix, db);
   }
 }

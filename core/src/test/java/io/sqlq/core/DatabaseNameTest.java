@@ -22,7 +22,8 @@ class DatabaseNameTest {
   @ValueSource(strings = {"main", "a", "Chinook_2024-v2", "0", "_", "-"})
   void plainNamesAreValidAndStayUnderTheDbPrefix(String name) {
     assertThat(DatabaseName.validate(name)).isEqualTo(name);
-    assertThat(config.databaseKey(name)).isEqualTo("tenant/db/" + name + ".sqlite");
+    assertThat(config.databaseKeys(name).manifest()).isEqualTo("tenant/db/" + name + "/manifest.json");
+    assertThat(config.databaseKeys(name).v1()).isEqualTo("tenant/db/" + name + ".sqlite");
   }
 
   @Test
@@ -38,7 +39,7 @@ class DatabaseNameTest {
   void pathTricksUnicodeAndEmptyNamesAreInvalid(String name) {
     assertThat(DatabaseName.isValid(name)).isFalse();
     assertThatThrownBy(() -> DatabaseName.validate(name)).isInstanceOf(InvalidDatabaseNameException.class);
-    assertThatThrownBy(() -> config.databaseKey(name)).isInstanceOf(InvalidDatabaseNameException.class);
+    assertThatThrownBy(() -> config.databaseKeys(name)).isInstanceOf(InvalidDatabaseNameException.class);
   }
 
   @ParameterizedTest

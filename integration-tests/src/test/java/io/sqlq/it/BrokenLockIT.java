@@ -15,7 +15,7 @@ import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.store.PublishConflictException;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -134,7 +134,7 @@ class BrokenLockIT {
   }
 
   private static DatabaseBatch batch(DatabaseLock lock, Path work, Faults faults) {
-    return new DatabaseBatch(lock, new S3DatabaseStore(pipeline.local.s3(), pipeline.local.config()), work, faults);
+    return new DatabaseBatch(lock, new PageDeltaStore(pipeline.local.s3(), pipeline.local.config()), work, faults);
   }
 
   /** Step 4 as the stack's consumer runs it: {@code requests} through a {@link BatchApplier}. */

@@ -50,7 +50,7 @@ class ColdStartIT {
       assertThat(jvm.exitValue()).as(log).isZero();
       System.out.printf("consumer jar: %,d bytes; %s%n", Files.size(JAR),
           log.lines().filter(l -> l.startsWith("cold start:")).findFirst().orElseThrow());
-      assertThat(s3.headObject(b -> b.bucket(config.bucket()).key(config.databaseKey(db))).contentLength())
+      assertThat(s3.headObject(b -> b.bucket(config.bucket()).key(config.databaseKeys(db).manifest())).contentLength())
           .isPositive();
       // The entry point logs one CloudWatch Embedded Metric Format line per database batch.
       assertThat(log.lines().filter(l -> l.startsWith("{\"_aws\":")).toList()).hasSize(2)

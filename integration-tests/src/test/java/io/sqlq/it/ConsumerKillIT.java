@@ -8,7 +8,7 @@ import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.store.DatabaseStore;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import io.sqlq.local.LocalEmulators;
 import io.sqlq.local.LocalPipeline;
 import io.sqlq.local.StackProvisioner;
@@ -105,7 +105,7 @@ class ConsumerKillIT {
           }
         }
         Path file = dir.resolve(DB + ".sqlite");
-        assertThat(new S3DatabaseStore(s3, config).fetch(DB, null, file))
+        assertThat(new PageDeltaStore(s3, config).fetch(DB, null, file))
             .isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
         ClientSequences tally = ClientSequences.check(file, sent);
         System.out.printf("kills %d, requests %d, %s%n", KILLS, sent.values().stream().mapToInt(i -> i).sum(),

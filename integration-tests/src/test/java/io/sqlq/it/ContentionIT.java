@@ -15,7 +15,7 @@ import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.store.DatabaseStore;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import io.sqlq.local.LocalEmulators;
 import io.sqlq.local.LocalEventSourcePoller;
 import io.sqlq.local.StackProvisioner;
@@ -91,7 +91,7 @@ class ContentionIT {
       var execLock = new TimedLock(new SecurityGroupLock(countingEc2(emulators.endpoints(), execCalls), config.lockVpcId(),
           LEASE, Clock.systemUTC()));
       List<LocalEventSourcePoller> pollers = startPollers(config, s3, sqs, consumerLock, work);
-      var exec = new AdminExec(execLock, new S3DatabaseStore(s3, config), work.resolve("exec"), Clock.systemUTC());
+      var exec = new AdminExec(execLock, new PageDeltaStore(s3, config), work.resolve("exec"), Clock.systemUTC());
       List<AutoCloseable> owned = new ArrayList<>();
       try {
         SqlqClient setup = client(sqs, config, owned);
@@ -154,7 +154,7 @@ class ContentionIT {
     List<LocalEventSourcePoller> pollers = new ArrayList<>();
     for (int i = 0; i < POLLERS; i++) {
       ConsumerHandler handler = ConsumerHandler.builder(config).sqs(sqs).lock(lock)
-          .store(new S3DatabaseStore(s3, config)).workDirectory(work.resolve("poller-" + i)).build();
+          .store(new PageDeltaStore(s3, config)).workDirectory(work.resolve("poller-" + i)).build();
       var poller = new LocalEventSourcePoller(sqs, config.requestQueueUrl(), handler, LEASE, Duration.ofSeconds(1),
           Clock.systemUTC());
       poller.start();
@@ -201,7 +201,7 @@ class ContentionIT {
   private static void checkPublished(software.amazon.awssdk.services.s3.S3Client s3, SqlqConfig config, Path work)
       throws Exception {
     Path file = work.resolve("published.sqlite");
-    assertThat(new S3DatabaseStore(s3, config).fetch(DB, null, file)).isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
+    assertThat(new PageDeltaStore(s3, config).fetch(DB, null, file)).isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         ResultSet rs = c.createStatement().executeQuery("SELECT client, seq FROM log ORDER BY id")) {
       Map<Integer, Integer> next = new HashMap<>();

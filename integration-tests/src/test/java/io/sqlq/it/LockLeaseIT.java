@@ -14,7 +14,7 @@ import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.ReplyCodec;
 import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import io.sqlq.local.LocalPipeline;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,7 +94,7 @@ class LockLeaseIT {
     ReapReport before = pipeline.local.reaped();
     ReplyCodec codec = new ReplyCodec();
     Clock clock = Clock.systemUTC();
-    var batch = new DatabaseBatch(lock(LEASE, Duration.ZERO), new S3DatabaseStore(pipeline.local.s3(),
+    var batch = new DatabaseBatch(lock(LEASE, Duration.ZERO), new PageDeltaStore(pipeline.local.s3(),
         pipeline.local.config()), work, BatchListener.NONE);
     Request vacuum = new Request("slow-vacuum", "kept", List.of(Statement.of("VACUUM")), null, null);
     AtomicBoolean heldAfterThreeLeases = new AtomicBoolean();

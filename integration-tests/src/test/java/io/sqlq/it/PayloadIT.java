@@ -54,7 +54,7 @@ class PayloadIT {
   void aPointerOutsideThePayloadPrefixIsNotFollowedAndIsDeadLettered() throws Exception {
     SqlqClient client = pipeline.client("secret");
     client.submit("CREATE TABLE t(v)").get(60, TimeUnit.SECONDS);
-    String databaseKey = pipeline.local.config().databaseKey("secret");
+    String databaseKey = pipeline.local.config().databaseKeys("secret").manifest();
     sendPointer("secret", "secret-1", pipeline.local.config().bucket(), databaseKey);
     sendPointer("secret", "secret-2", "someone-elses-bucket", pipeline.local.config().payloadKeyPrefix() + "x");
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import io.sqlq.local.LocalPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ class PollerScalingIT {
       Files.createDirectories(dir);
       for (int db = 0; db < DATABASES; db++) {
         Path file = dir.resolve("db-" + db + ".sqlite");
-        new S3DatabaseStore(pipeline.s3(), pipeline.config()).fetch("db-" + db, null, file);
+        new PageDeltaStore(pipeline.s3(), pipeline.config()).fetch("db-" + db, null, file);
         assertThat(ClientSequences.check(file, Map.of(0, perDatabase))).as("db-%d", db)
             .isEqualTo(new ClientSequences(0, 0, 0));
       }

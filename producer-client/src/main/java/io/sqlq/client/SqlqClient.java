@@ -14,7 +14,7 @@ import io.sqlq.core.protocol.Request;
 import io.sqlq.core.protocol.RequestCodec;
 import io.sqlq.core.protocol.Statement;
 import io.sqlq.core.store.DatabaseStore;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,7 +189,7 @@ public final class SqlqClient implements AutoCloseable {
   static SqlqClient forStack(SqlqConfig config, SqsClient sqs, S3Client s3, List<Runnable> closers,
       Consumer<Builder> settings) {
     try {
-      DatabaseStore store = new S3DatabaseStore(s3, config);
+      DatabaseStore store = new PageDeltaStore(s3, config);
       Builder builder = builder().sqs(sqs).store(store).payloads(s3, config.bucket(), config.payloadKeyPrefix())
           .requestQueueUrl(config.requestQueueUrl()).defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
       settings.accept(builder);
@@ -485,7 +485,7 @@ public final class SqlqClient implements AutoCloseable {
 
     /**
      * The store the databases are published to, from which queries fetch their snapshots
-     * ({@link io.sqlq.core.store.S3DatabaseStore} on the stack's bucket); default none, and then
+     * ({@link io.sqlq.core.store.PageDeltaStore} on the stack's bucket); default none, and then
      * {@code query} throws {@link IllegalStateException}. The caller keeps ownership of the
      * S3 client behind it.
      */

@@ -327,10 +327,10 @@ class SnapshotCacheTest {
     }
 
     @Override
-    public String publish(String db, Path file, String expectedEtag, long version) {
-      String etag = inner.publish(db, file, expectedEtag, version);
-      etags.put(db, etag);
-      return etag;
+    public Published publish(String db, Path file, String expectedEtag, long version) {
+      Published published = inner.publish(db, file, expectedEtag, version);
+      etags.put(db, published.etag());
+      return published;
     }
   }
 }

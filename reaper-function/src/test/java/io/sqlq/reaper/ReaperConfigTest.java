@@ -13,17 +13,32 @@ import org.junit.jupiter.api.Test;
 
 class ReaperConfigTest {
   @Test
-  void aCompleteEnvironment_isReadWithTheDefaultGraceOf30Seconds() {
+  void aCompleteEnvironment_isReadWithTheDefaultGracesAndSevenDaysOfHistory() {
     ReaperConfig config = ReaperConfig.fromEnvironment(
-        new Environment(Map.of("AWS_REGION", "eu-west-1", "SQLQ_LOCK_VPC_ID", "vpc-1")));
+        new Environment(Map.of("AWS_REGION", "eu-west-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_BUCKET", "b")));
 
-    assertThat(config).isEqualTo(new ReaperConfig("eu-west-1", Endpoints.AWS, "vpc-1", Duration.ofSeconds(30)));
+    assertThat(config).isEqualTo(new ReaperConfig("eu-west-1", Endpoints.AWS, "vpc-1", Duration.ofSeconds(30), "b", "",
+        Duration.ofMinutes(10), Duration.ofDays(7)));
+  }
+
+  @Test
+  void prefixStoreGraceAndRetention_areReadWhenSet() {
+    ReaperConfig config = ReaperConfig.fromEnvironment(new Environment(Map.of("AWS_REGION", "eu-west-1",
+        "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_BUCKET", "b", "SQLQ_PREFIX", "t/", "SQLQ_GC_GRACE_MS", "0",
+        "SQLQ_HISTORY_RETENTION_MS", "3600000")));
+
+    assertThat(config.keyPrefix()).isEqualTo("t/");
+    assertThat(config.storeGrace()).isZero();
+    assertThat(config.historyRetention()).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> ReaperConfig.fromEnvironment(new Environment(Map.of("AWS_REGION", "eu-west-1",
+        "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_BUCKET", "b", "SQLQ_HISTORY_RETENTION_MS", "0"))))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("'0'");
   }
 
   @Test
   void endpointAndGrace_areReadWhenSet() {
     ReaperConfig config = ReaperConfig.fromEnvironment(new Environment(Map.of("AWS_REGION", "us-east-1",
-        "SQLQ_LOCK_VPC_ID", "vpc-1",
+        "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_BUCKET", "b",
         "AWS_ENDPOINT_URL", "http://127.0.0.1:5000", "SQLQ_REAPER_GRACE_MS", "0")));
 
     assertThat(config.endpoints()).isEqualTo(Endpoints.of(URI.create("http://127.0.0.1:5000")));
@@ -33,14 +48,14 @@ class ReaperConfigTest {
   @Test
   void missingVariables_areAllNamed() {
     assertThatThrownBy(() -> ReaperConfig.fromEnvironment(new Environment(Map.of())))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("AWS_REGION, SQLQ_LOCK_VPC_ID");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("AWS_REGION, SQLQ_LOCK_VPC_ID, SQLQ_BUCKET");
   }
 
   @Test
   void aNegativeOrNonNumericGrace_isRefusedWithItsValue() {
     for (String bad : new String[] {"-1", "30s"}) {
       assertThatThrownBy(() -> ReaperConfig.fromEnvironment(new Environment(
-          Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_REAPER_GRACE_MS", bad))))
+          Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_BUCKET", "b", "SQLQ_REAPER_GRACE_MS", bad))))
           .isInstanceOf(ConfigurationException.class).hasMessageContaining("'" + bad + "'");
     }
   }
@@ -48,7 +63,7 @@ class ReaperConfigTest {
   @Test
   void aBadEndpoint_isAConfigurationErrorNamingTheVariable() {
     assertThatThrownBy(() -> ReaperConfig.fromEnvironment(new Environment(
-        Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "AWS_ENDPOINT_URL", "http://bad host"))))
+        Map.of("AWS_REGION", "us-east-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_BUCKET", "b", "AWS_ENDPOINT_URL", "http://bad host"))))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage("AWS_ENDPOINT_URL must be an http or https URL, not 'http://bad host'");
   }
@@ -56,6 +71,6 @@ class ReaperConfigTest {
   @Test
   void theRegion_fallsBackToAwsDefaultRegionAsForEveryConfiguration() {
     assertThat(ReaperConfig.fromEnvironment(new Environment(
-        Map.of("AWS_DEFAULT_REGION", "eu-north-1", "SQLQ_LOCK_VPC_ID", "vpc-1"))).region()).isEqualTo("eu-north-1");
+        Map.of("AWS_DEFAULT_REGION", "eu-north-1", "SQLQ_LOCK_VPC_ID", "vpc-1", "SQLQ_BUCKET", "b"))).region()).isEqualTo("eu-north-1");
   }
 }

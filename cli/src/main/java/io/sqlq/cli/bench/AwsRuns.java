@@ -9,7 +9,7 @@ import io.sqlq.core.aws.Endpoints;
 import io.sqlq.core.lock.SecurityGroupLock;
 import io.sqlq.core.protocol.Reply;
 import io.sqlq.core.protocol.Statement;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import io.sqlq.local.LocalPipeline;
 import io.sqlq.local.StackProvisioner;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ final class AwsRuns {
             }
           })).build());
       try {
-        this.client = SqlqClient.builder().sqs(pipeline.sqs()).store(new S3DatabaseStore(pipeline.s3(), pipeline.config()))
+        this.client = SqlqClient.builder().sqs(pipeline.sqs()).store(new PageDeltaStore(pipeline.s3(), pipeline.config()))
             .requestQueueUrl(pipeline.config().requestQueueUrl())
             .defaultReplyQueueUrl(pipeline.config().replyQueueUrl()).ownReplyQueue()
             .requestTimeout(REPLY_TIMEOUT).maxBlock(REPLY_TIMEOUT).replyWaitTime(Duration.ofSeconds(1)).build();
@@ -105,7 +105,7 @@ final class AwsRuns {
    */
   static void pipeline(Workload workload, Phase phase, PipelineStack stack) {
     List<String> dbs = new ArrayList<>();
-    S3DatabaseStore store = new S3DatabaseStore(stack.pipeline.s3(), stack.pipeline.config());
+    PageDeltaStore store = new PageDeltaStore(stack.pipeline.s3(), stack.pipeline.config());
     for (int i = 0; i < workload.databases(); i++) {
       dbs.add(workload.database(Mode.PIPELINE, i));
       if (workload.seed() != null) {
@@ -197,7 +197,7 @@ final class AwsRuns {
       throws InterruptedException {
     var design = new PerRequestDesign(
         new SecurityGroupLock(stack.ec2, stack.config.lockVpcId(), stack.config.lease(), Clock.systemUTC()),
-        new S3DatabaseStore(stack.s3, stack.config), work, new BatchMetrics(phase::batch),
+        new PageDeltaStore(stack.s3, stack.config), work, new BatchMetrics(phase::batch),
         stack.config.lockWaitBudget());
     List<String> dbs = new ArrayList<>();
     for (int i = 0; i < workload.databases(); i++) {

@@ -5,7 +5,7 @@ import io.sqlq.client.DatabaseClient;
 import io.sqlq.client.QueryResult;
 import io.sqlq.client.SqlqClient;
 import io.sqlq.core.protocol.Reply;
-import io.sqlq.core.store.S3DatabaseStore;
+import io.sqlq.core.store.PageDeltaStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ final class ReadRuns {
    */
   static List<ReadFigures> run(AwsRuns.PipelineStack stack, Path seed, long rows, int reads, Runnable onRead)
       throws Exception {
-    S3DatabaseStore store = new S3DatabaseStore(stack.pipeline().s3(), stack.pipeline().config());
+    PageDeltaStore store = new PageDeltaStore(stack.pipeline().s3(), stack.pipeline().config());
     store.publish("reads-a", seed, null, 0);
     store.publish("reads-b", seed, null, 0);
     DatabaseClient db = stack.client().database("reads-a");

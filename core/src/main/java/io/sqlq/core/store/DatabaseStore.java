@@ -3,13 +3,13 @@ package io.sqlq.core.store;
 import java.nio.file.Path;
 
 /**
- * Where database files live: one object per database, replaced only by conditional writes.
- * This is the fencing of DESIGN.md: a publish succeeds only against the exact version it was
- * read at, so a writer whose lock was broken can never overwrite a newer file.
+ * Where database files live: per database one version at a time, replaced only by conditional
+ * writes. This is the fencing of DESIGN.md: a publish succeeds only against the exact version it
+ * was read at, so a writer whose lock was broken can never overwrite a newer one.
  *
- * <p>Implementations: {@link S3DatabaseStore} (the only class that sees {@code S3Client}) and
- * {@link InMemoryDatabaseStore} for tests. Both convert every failure into a
- * {@link io.sqlq.core.SqlqException}.
+ * <p>Implementations: {@link PageDeltaStore} (layout v2 on S3: a manifest naming a snapshot and
+ * page deltas; the ETag is the manifest's) and {@link InMemoryDatabaseStore} for tests of the
+ * callers. Both convert every failure into a {@link io.sqlq.core.SqlqException}.
  */
 public interface DatabaseStore {
 
@@ -29,14 +29,21 @@ public interface DatabaseStore {
    * Publishes {@code file} as the new content of {@code db}: {@code If-Match: expectedEtag},
    * or {@code If-None-Match: *} when {@code expectedEtag} is null (a new database).
    *
-   * @param version the database version stored in the file, recorded as object metadata
-   *     {@code sqlq-version}
-   * @return the ETag of the published object
+   * @param version the database version stored in the file, recorded in the store
+   * @return the new ETag and the bytes uploaded
    * @throws PublishConflictException when the condition fails (HTTP 412, or 409 when a
    *     concurrent conditional write is in progress): someone else wrote since the fetch
    * @throws io.sqlq.core.aws.AwsCallFailedException for any other failure
    */
-  String publish(String db, Path file, String expectedEtag, long version);
+  Published publish(String db, Path file, String expectedEtag, long version);
+
+  /**
+   * What {@link #publish} wrote.
+   *
+   * @param etag the ETag a later fetch or publish is conditional on
+   * @param bytesUploaded bytes of every object written (deltas, snapshot, manifest)
+   */
+  record Published(String etag, long bytesUploaded) {}
 
   /** What {@link #fetch} found. */
   sealed interface Fetched {

@@ -13,11 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The in-memory twin of {@link S3DatabaseStore}, for tests and fast local runs: same answers for
- * the same calls, checked by the same contract suite. ETags are computed as S3 computes them for
- * a single-part upload without SSE-KMS: the quoted lowercase hex MD5 of the content, so
- * publishing identical bytes yields the same ETag, as in S3. Conflicts report the status S3
- * would answer: 412, or 404 for {@code If-Match} on a database that does not exist.
+ * The in-memory twin of the {@link DatabaseStore} port, for tests of its callers: one whole file
+ * per database, replaced by the same conditional rules as {@link PageDeltaStore} and checked by
+ * the same contract suite (layout v2's deltas need S3, so they are tested on moto_server). ETags
+ * are computed as S3 computes them for a single-part upload without SSE-KMS: the quoted lowercase
+ * hex MD5 of the content. Conflicts report the status S3 would answer: 412, or 404 for
+ * {@code If-Match} on a database that does not exist.
  *
  * <p>Thread-safe: a publish is one atomic compare-and-set on a concurrent map; stored content is
  * never mutated.
@@ -57,7 +58,7 @@ public final class InMemoryDatabaseStore implements DatabaseStore {
    * @throws DatabaseFileException when {@code file} cannot be read
    */
   @Override
-  public String publish(String db, Path file, String expectedEtag, long version) {
+  public Published publish(String db, Path file, String expectedEtag, long version) {
     DatabaseName.validate(db);
     Stored next = Stored.of(read(file), version);
     objects.compute(db, (name, current) -> {
@@ -66,7 +67,7 @@ public final class InMemoryDatabaseStore implements DatabaseStore {
       }
       return next;
     });
-    return next.etag();
+    return new Published(next.etag(), next.content().length);
   }
 
   /**
