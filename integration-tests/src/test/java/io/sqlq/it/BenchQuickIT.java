@@ -107,9 +107,11 @@ class BenchQuickIT {
       assertThat(latency.path("p50").asDouble()).as(kind).isPositive().isLessThanOrEqualTo(latency.path("p99").asDouble());
     }
     assertThat(reads).containsExactlyElementsOf(READS);
-    // A warm snapshot read asks the store nothing; a cold one downloads the file once.
+    // A warm snapshot read asks the store nothing; a warm latest read only the manifest (a 304); a
+    // cold one the manifest and then the snapshot and deltas it names (a call the SDK retried counts twice).
     assertThat(json.path("reads").get(0).path("s3CallsPerRead").asDouble()).isZero();
-    assertThat(json.path("reads").get(2).path("s3CallsPerRead").asDouble()).isEqualTo(1.0);
+    assertThat(json.path("reads").get(1).path("s3CallsPerRead").asDouble()).isGreaterThanOrEqualTo(1.0);
+    assertThat(json.path("reads").get(2).path("s3CallsPerRead").asDouble()).isGreaterThanOrEqualTo(2.0);
 
     String markdown = Files.readString(report.resolve("report.md"), StandardCharsets.UTF_8);
     READS.forEach(kind -> assertThat(markdown).contains("| " + kind + " |"));
