@@ -57,20 +57,10 @@ final class S3Objects {
    * @throws AwsCallFailedException for any answer but 200, 304 and 404 {@code NoSuchKey}
    */
   Read read(String key, String ifNoneMatch) {
-    try {
-      ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(
-          GetObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch(ifNoneMatch).build());
+    return get(key, ifNoneMatch, request -> {
+      ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(request);
       return new Read.Found(bytes.asByteArray(), bytes.response().eTag(), bytes.response().metadata());
-    } catch (NoSuchKeyException e) {
-      return new Read.Missing();
-    } catch (S3Exception e) {
-      if (e.statusCode() == 304) {
-        return new Read.NotModified();
-      }
-      throw AwsCallFailedException.of("S3 GetObject " + key, e);
-    } catch (SdkException e) {
-      throw AwsCallFailedException.of("S3 GetObject " + key, e);
-    }
+    });
   }
 
   /**
@@ -95,11 +85,20 @@ final class S3Objects {
    * @throws AwsCallFailedException for any other answer
    */
   Read download(String key, String ifNoneMatch, Path file) {
-    try {
-      GetObjectResponse response = s3.getObject(
-          GetObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch(ifNoneMatch).build(),
-          ResponseTransformer.toFile(file));
+    return get(key, ifNoneMatch, request -> {
+      GetObjectResponse response = s3.getObject(request, ResponseTransformer.toFile(file));
       return new Read.Found(new byte[0], response.eTag(), response.metadata());
+    });
+  }
+
+  /**
+   * One GetObject of {@code key} ({@code If-None-Match} when {@code ifNoneMatch} is not null),
+   * answered by {@code call} on 200; 404 {@code NoSuchKey} is {@link Read.Missing}, 304
+   * {@link Read.NotModified}, anything else {@link AwsCallFailedException}.
+   */
+  private Read get(String key, String ifNoneMatch, java.util.function.Function<GetObjectRequest, Read> call) {
+    try {
+      return call.apply(GetObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch(ifNoneMatch).build());
     } catch (NoSuchKeyException e) {
       return new Read.Missing();
     } catch (S3Exception e) {
