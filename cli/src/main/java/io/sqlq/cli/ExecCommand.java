@@ -51,7 +51,7 @@ final class ExecCommand implements Callable<Integer> {
     try (AwsClients clients = new AwsClients(config); var s3 = clients.newS3Client(); var ec2 = clients.newEc2Client()) {
       Clock clock = Clock.systemUTC();
       Reply reply = new AdminExec(new SecurityGroupLock(ec2, config.lockVpcId(), config.lease(), clock),
-          new PageDeltaStore(s3, config), work, clock)
+          new PageDeltaStore(s3, config.bucket(), config.keyPrefix()), work, clock)
           .exec(db, new Statement(sql, JsonParams.parse(params)), wait);
       System.out.println(new ReplyCodec().encodeReply(reply));
       return 0;

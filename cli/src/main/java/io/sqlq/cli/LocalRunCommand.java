@@ -62,7 +62,7 @@ final class LocalRunCommand implements Callable<Integer> {
   }
 
   private void exportDatabase(LocalPipeline pipeline, Path target) throws java.io.IOException {
-    DatabaseStore store = new PageDeltaStore(pipeline.s3(), pipeline.config());
+    DatabaseStore store = new PageDeltaStore(pipeline.s3(), pipeline.config().bucket(), pipeline.config().keyPrefix());
     Path absolute = target.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
     if (store.fetch(db, null, absolute) instanceof DatabaseStore.Fetched.Missing) {

@@ -68,7 +68,8 @@ final class QueryCommand implements Callable<Integer> {
     SqlqConfig config = SqlqConfig.fromEnvironment(Environment.system());
     try (AwsClients aws = new AwsClients(config);
         var s3 = aws.newS3Client();
-        Snapshots snapshots = new Snapshots(new PageDeltaStore(s3, config), MAX_BYTES, Duration.ofDays(1),
+        Snapshots snapshots = new Snapshots(new PageDeltaStore(s3, config.bucket(),
+            config.keyPrefix()), MAX_BYTES, Duration.ofDays(1),
             config.statementTimeout(), timeout, Clock.systemUTC())) {
       QueryResult result = snapshots.query(db, consistency, statement);
       spec.commandLine().getOut().println(format(result));

@@ -208,7 +208,8 @@ public final class ConsumerHandler implements RequestHandler<SQSEvent, SQSBatchR
     private Parts resolve() {
       DatabaseLock theLock = lock != null ? lock
           : ec2 == null ? null : new SecurityGroupLock(ec2, config.lockVpcId(), config.lease(), clock);
-      DatabaseStore theStore = store != null ? store : s3 == null ? null : new PageDeltaStore(s3, config);
+      DatabaseStore theStore = store != null ? store : s3 == null ? null : new PageDeltaStore(s3, config.bucket(),
+          config.keyPrefix());
       if (sqs == null || theLock == null || theStore == null) {
         throw new IllegalStateException("a consumer needs an SQS client, a lock and a store: set aws(s3, sqs, ec2),"
             + " or sqs, lock and store");

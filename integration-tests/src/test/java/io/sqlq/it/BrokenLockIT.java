@@ -134,7 +134,8 @@ class BrokenLockIT {
   }
 
   private static DatabaseBatch batch(DatabaseLock lock, Path work, Faults faults) {
-    return new DatabaseBatch(lock, new PageDeltaStore(pipeline.local.s3(), pipeline.local.config()), work, faults);
+    return new DatabaseBatch(lock, new PageDeltaStore(pipeline.local.s3(), pipeline.local.config().bucket(),
+        pipeline.local.config().keyPrefix()), work, faults);
   }
 
   /** Step 4 as the stack's consumer runs it: {@code requests} through a {@link BatchApplier}. */

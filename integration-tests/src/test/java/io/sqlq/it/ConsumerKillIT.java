@@ -105,7 +105,7 @@ class ConsumerKillIT {
           }
         }
         Path file = dir.resolve(DB + ".sqlite");
-        assertThat(new PageDeltaStore(s3, config).fetch(DB, null, file))
+        assertThat(new PageDeltaStore(s3, config.bucket(), config.keyPrefix()).fetch(DB, null, file))
             .isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
         ClientSequences tally = ClientSequences.check(file, sent);
         System.out.printf("kills %d, requests %d, %s%n", KILLS, sent.values().stream().mapToInt(i -> i).sum(),

@@ -91,7 +91,8 @@ class ContentionIT {
       var execLock = new TimedLock(new SecurityGroupLock(countingEc2(emulators.endpoints(), execCalls), config.lockVpcId(),
           LEASE, Clock.systemUTC()));
       List<LocalEventSourcePoller> pollers = startPollers(config, s3, sqs, consumerLock, work);
-      var exec = new AdminExec(execLock, new PageDeltaStore(s3, config), work.resolve("exec"), Clock.systemUTC());
+      var exec = new AdminExec(execLock, new PageDeltaStore(s3, config.bucket(),
+          config.keyPrefix()), work.resolve("exec"), Clock.systemUTC());
       List<AutoCloseable> owned = new ArrayList<>();
       try {
         SqlqClient setup = client(sqs, config, owned);
@@ -154,7 +155,8 @@ class ContentionIT {
     List<LocalEventSourcePoller> pollers = new ArrayList<>();
     for (int i = 0; i < POLLERS; i++) {
       ConsumerHandler handler = ConsumerHandler.builder(config).sqs(sqs).lock(lock)
-          .store(new PageDeltaStore(s3, config)).workDirectory(work.resolve("poller-" + i)).build();
+          .store(new PageDeltaStore(s3, config.bucket(),
+              config.keyPrefix())).workDirectory(work.resolve("poller-" + i)).build();
       var poller = new LocalEventSourcePoller(sqs, config.requestQueueUrl(), handler, LEASE, Duration.ofSeconds(1),
           Clock.systemUTC());
       poller.start();
@@ -201,7 +203,8 @@ class ContentionIT {
   private static void checkPublished(software.amazon.awssdk.services.s3.S3Client s3, SqlqConfig config, Path work)
       throws Exception {
     Path file = work.resolve("published.sqlite");
-    assertThat(new PageDeltaStore(s3, config).fetch(DB, null, file)).isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
+    assertThat(new PageDeltaStore(s3, config.bucket(),
+        config.keyPrefix()).fetch(DB, null, file)).isInstanceOf(DatabaseStore.Fetched.Downloaded.class);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         ResultSet rs = c.createStatement().executeQuery("SELECT client, seq FROM log ORDER BY id")) {
       Map<Integer, Integer> next = new HashMap<>();

@@ -94,8 +94,9 @@ class LockLeaseIT {
     ReapReport before = pipeline.local.reaped();
     ReplyCodec codec = new ReplyCodec();
     Clock clock = Clock.systemUTC();
-    var batch = new DatabaseBatch(lock(LEASE, Duration.ZERO), new PageDeltaStore(pipeline.local.s3(),
-        pipeline.local.config()), work, BatchListener.NONE);
+    var store = new PageDeltaStore(pipeline.local.s3(), pipeline.local.config().bucket(),
+        pipeline.local.config().keyPrefix());
+    var batch = new DatabaseBatch(lock(LEASE, Duration.ZERO), store, work, BatchListener.NONE);
     Request vacuum = new Request("slow-vacuum", "kept", List.of(Statement.of("VACUUM")), null, null);
     AtomicBoolean heldAfterThreeLeases = new AtomicBoolean();
 

@@ -70,7 +70,8 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
    * querying snapshots from the stack's bucket and offloading bodies over one message to it.
    */
   SqlqClient client(String database) {
-    SqlqClient client = SqlqClient.builder().sqs(sqs).store(new PageDeltaStore(local.s3(), local.config()))
+    SqlqClient client = SqlqClient.builder().sqs(sqs).store(new PageDeltaStore(local.s3(), local.config().bucket(),
+        local.config().keyPrefix()))
         .payloads(local.s3(), local.config().bucket(), local.config().payloadKeyPrefix())
         .requestQueueUrl(local.config().requestQueueUrl())
         .defaultReplyQueueUrl(local.config().replyQueueUrl()).ownReplyQueue()
@@ -99,7 +100,8 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
   /** Downloads the published file of {@code db} into {@code dir}. */
   Path export(String db, Path dir) throws Exception {
     Path target = dir.resolve(db + ".sqlite");
-    var fetched = new PageDeltaStore(local.s3(), local.config()).fetch(db, null, target);
+    var fetched = new PageDeltaStore(local.s3(), local.config().bucket(),
+        local.config().keyPrefix()).fetch(db, null, target);
     if (fetched instanceof DatabaseStore.Fetched.Missing) {
       throw new AssertionError("database " + db + " was never published");
     }

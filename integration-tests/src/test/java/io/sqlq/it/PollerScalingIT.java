@@ -69,7 +69,8 @@ class PollerScalingIT {
       Files.createDirectories(dir);
       for (int db = 0; db < DATABASES; db++) {
         Path file = dir.resolve("db-" + db + ".sqlite");
-        new PageDeltaStore(pipeline.s3(), pipeline.config()).fetch("db-" + db, null, file);
+        new PageDeltaStore(pipeline.s3(), pipeline.config().bucket(),
+            pipeline.config().keyPrefix()).fetch("db-" + db, null, file);
         assertThat(ClientSequences.check(file, Map.of(0, perDatabase))).as("db-%d", db)
             .isEqualTo(new ClientSequences(0, 0, 0));
       }

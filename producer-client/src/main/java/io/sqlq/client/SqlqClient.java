@@ -189,7 +189,7 @@ public final class SqlqClient implements AutoCloseable {
   static SqlqClient forStack(SqlqConfig config, SqsClient sqs, S3Client s3, List<Runnable> closers,
       Consumer<Builder> settings) {
     try {
-      DatabaseStore store = new PageDeltaStore(s3, config);
+      DatabaseStore store = new PageDeltaStore(s3, config.bucket(), config.keyPrefix());
       Builder builder = builder().sqs(sqs).store(store).payloads(s3, config.bucket(), config.payloadKeyPrefix())
           .requestQueueUrl(config.requestQueueUrl()).defaultReplyQueueUrl(config.replyQueueUrl()).ownReplyQueue();
       settings.accept(builder);

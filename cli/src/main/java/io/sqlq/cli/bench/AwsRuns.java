@@ -64,7 +64,8 @@ final class AwsRuns {
             }
           })).build());
       try {
-        this.client = SqlqClient.builder().sqs(pipeline.sqs()).store(new PageDeltaStore(pipeline.s3(), pipeline.config()))
+        this.client = SqlqClient.builder().sqs(pipeline.sqs())
+            .store(new PageDeltaStore(pipeline.s3(), pipeline.config().bucket(), pipeline.config().keyPrefix()))
             .requestQueueUrl(pipeline.config().requestQueueUrl())
             .defaultReplyQueueUrl(pipeline.config().replyQueueUrl()).ownReplyQueue()
             .requestTimeout(REPLY_TIMEOUT).maxBlock(REPLY_TIMEOUT).replyWaitTime(Duration.ofSeconds(1)).build();
@@ -105,7 +106,8 @@ final class AwsRuns {
    */
   static void pipeline(Workload workload, Phase phase, PipelineStack stack) {
     List<String> dbs = new ArrayList<>();
-    PageDeltaStore store = new PageDeltaStore(stack.pipeline.s3(), stack.pipeline.config());
+    PageDeltaStore store = new PageDeltaStore(stack.pipeline.s3(), stack.pipeline.config().bucket(),
+        stack.pipeline.config().keyPrefix());
     for (int i = 0; i < workload.databases(); i++) {
       dbs.add(workload.database(Mode.PIPELINE, i));
       if (workload.seed() != null) {
@@ -197,7 +199,8 @@ final class AwsRuns {
       throws InterruptedException {
     var design = new PerRequestDesign(
         new SecurityGroupLock(stack.ec2, stack.config.lockVpcId(), stack.config.lease(), Clock.systemUTC()),
-        new PageDeltaStore(stack.s3, stack.config), work, new BatchMetrics(phase::batch),
+        new PageDeltaStore(stack.s3, stack.config.bucket(),
+            stack.config.keyPrefix()), work, new BatchMetrics(phase::batch),
         stack.config.lockWaitBudget());
     List<String> dbs = new ArrayList<>();
     for (int i = 0; i < workload.databases(); i++) {

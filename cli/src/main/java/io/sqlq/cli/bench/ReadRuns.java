@@ -82,7 +82,8 @@ final class ReadRuns {
    */
   static List<ReadFigures> run(AwsRuns.PipelineStack stack, Path seed, long rows, int reads, Runnable onRead)
       throws Exception {
-    PageDeltaStore store = new PageDeltaStore(stack.pipeline().s3(), stack.pipeline().config());
+    PageDeltaStore store = new PageDeltaStore(stack.pipeline().s3(), stack.pipeline().config().bucket(),
+        stack.pipeline().config().keyPrefix());
     store.publish("reads-a", seed, null, 0);
     store.publish("reads-b", seed, null, 0);
     DatabaseClient db = stack.client().database("reads-a");

@@ -1,6 +1,5 @@
 package io.sqlq.core.store;
 
-import io.sqlq.core.SqlqConfig;
 import io.sqlq.core.store.Manifest.ChainEntry;
 import io.sqlq.core.store.S3Objects.ObjectGoneException;
 import io.sqlq.core.store.S3Objects.Read;
@@ -65,11 +64,6 @@ public final class PageDeltaStore implements DatabaseStore {
   public PageDeltaStore(software.amazon.awssdk.services.s3.S3Client s3, String bucket, String keyPrefix) {
     this.objects = new S3Objects(s3, bucket);
     this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
-  }
-
-  /** Stores databases in {@code config.bucket()} under {@code config.keyPrefix()}. */
-  public PageDeltaStore(software.amazon.awssdk.services.s3.S3Client s3, SqlqConfig config) {
-    this(s3, config.bucket(), config.keyPrefix());
   }
 
   /**

@@ -100,7 +100,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
         "unused", "unused", "unused", "unused", null, null, null, null);
     var file = Files.writeString(dir.resolve("upload.sqlite"), "v1");
 
-    new PageDeltaStore(moto.s3(), config).publish(name, file, null, 7);
+    new PageDeltaStore(moto.s3(), config.bucket(), config.keyPrefix()).publish(name, file, null, 7);
 
     assertThat(moto.s3().headObject(b -> b.bucket(BUCKET).key("tenant-a/db/" + name + "/manifest.json")).metadata())
         .containsEntry("sqlq-version", "7");
