@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -28,7 +29,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * idempotently ({@link StackProvisioner}), and consumer pollers driving {@link ConsumerHandler}
  * the way Lambda would. Each poller has its own handler and working directory, as each Lambda
  * execution environment has its own {@code /tmp}; all share one set of SDK clients and receive
- * concurrently, as Lambda's pollers do. The lease of the consumers' locks is the function
+ * concurrently, as Lambda's pollers do. The consumers' S3 client is their own, with the
+ * {@link Options#consumerS3Interceptors()} (test fault injection); {@link #s3()} is another. The lease of the consumers' locks is the function
  * timeout, as the CDK stack sets {@code SQLQ_LEASE_MS}, and a {@link LockReaper} runs on a
  * schedule as the reaper Lambda does, with a shorter period and grace suited to one machine (no
  * clock skew to cover, and a local run should not wait half a minute for a dead lock).
@@ -50,9 +52,12 @@ public final class LocalPipeline implements AutoCloseable {
    * @param reaperPeriod how often the lock reaper runs
    * @param reaperGrace how long past its lease the reaper leaves a lock alone
    * @param listener hears every consumer batch ({@link BatchListener}); shared by the pollers
+   * @param consumerS3Interceptors hear every call of the consumers' S3 client, in order (none by
+   *     default); the tests' fault injection acts inside the store's publish this way
    */
   public record Options(String stackName, int pollers, Duration functionTimeout, Duration visibilityTimeout,
-      Endpoints endpoints, Duration reaperPeriod, Duration reaperGrace, BatchListener listener) {
+      Endpoints endpoints, Duration reaperPeriod, Duration reaperGrace, BatchListener listener,
+      List<ExecutionInterceptor> consumerS3Interceptors) {
     /** Default simulated function timeout: 20,000 ms. */
     public static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(20);
     /** Default request queue visibility timeout: 30,000 ms, above the function timeout. */
@@ -70,6 +75,7 @@ public final class LocalPipeline implements AutoCloseable {
     public Options {
       Objects.requireNonNull(stackName, "stackName");
       Objects.requireNonNull(listener, "listener");
+      consumerS3Interceptors = List.copyOf(consumerS3Interceptors);
       if (reaperPeriod.isNegative() || reaperPeriod.isZero() || reaperGrace.isNegative()) {
         throw new IllegalArgumentException("the reaper period must be positive and its grace not negative: "
             + reaperPeriod.toMillis() + " ms, " + reaperGrace.toMillis() + " ms");
@@ -91,6 +97,7 @@ public final class LocalPipeline implements AutoCloseable {
       private Duration visibilityTimeout = VISIBILITY_TIMEOUT;
       private Endpoints endpoints;
       private BatchListener listener = BatchListener.NONE;
+      private final List<ExecutionInterceptor> consumerS3Interceptors = new ArrayList<>();
 
       private Builder(String stackName) {
         this.stackName = stackName;
@@ -124,10 +131,16 @@ public final class LocalPipeline implements AutoCloseable {
         return this;
       }
 
+      /** Adds an interceptor to the consumers' S3 client, after those added before; default none. */
+      public Builder consumerS3Interceptor(ExecutionInterceptor interceptor) {
+        this.consumerS3Interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+        return this;
+      }
+
       /** @throws IllegalArgumentException as {@link Options} does */
       public Options build() {
         return new Options(stackName, pollers, functionTimeout, visibilityTimeout, endpoints, REAPER_PERIOD,
-            REAPER_GRACE, listener);
+            REAPER_GRACE, listener, consumerS3Interceptors);
       }
     }
   }
@@ -135,7 +148,7 @@ public final class LocalPipeline implements AutoCloseable {
   /**
    * Options for stack {@code stackName}, at their defaults until set: 1 poller, a
    * {@link LocalEmulators} of its own, the default function and visibility timeouts, the default
-   * local reaper, no listener.
+   * local reaper, no listener, no interceptor on the consumers' S3 client.
    */
   public static Options.Builder options(String stackName) {
     return new Options.Builder(stackName);
@@ -145,6 +158,7 @@ public final class LocalPipeline implements AutoCloseable {
   private final SqlqConfig config;
   private final AwsClients clients;
   private final S3Client s3;
+  private S3Client consumerS3;
   private final SqsClient sqs;
   private final Ec2Client ec2;
   private final List<LocalEventSourcePoller> pollers = new ArrayList<>();
@@ -198,6 +212,7 @@ public final class LocalPipeline implements AutoCloseable {
   private void startConsumers(Options options) {
     reaper = new ScheduledReaper(new LockReaper(ec2, config.lockVpcId(), options.reaperGrace(), Clock.systemUTC()),
         options.reaperPeriod());
+    consumerS3 = clients.newS3Client(options.consumerS3Interceptors());
     Path work;
     try {
       work = Files.createTempDirectory("sqlq-consumer-");
@@ -205,7 +220,7 @@ public final class LocalPipeline implements AutoCloseable {
       throw new UncheckedIOException("cannot create a working directory", e);
     }
     for (int i = 0; i < options.pollers(); i++) {
-      ConsumerHandler handler = ConsumerHandler.builder(config).aws(s3, sqs, ec2)
+      ConsumerHandler handler = ConsumerHandler.builder(config).aws(consumerS3, sqs, ec2)
           .workDirectory(work.resolve("poller-" + i)).listener(options.listener()).build();
       var poller = new LocalEventSourcePoller(sqs, config.requestQueueUrl(), handler,
           options.functionTimeout(), Duration.ofSeconds(1), Clock.systemUTC());
@@ -219,7 +234,10 @@ public final class LocalPipeline implements AutoCloseable {
     return config;
   }
 
-  /** The pipeline's S3 client; owned by the pipeline, closed with it. */
+  /**
+   * The pipeline's S3 client, for its user (not the consumers', which has the
+   * {@link Options#consumerS3Interceptors()}); owned by the pipeline, closed with it.
+   */
   public S3Client s3() {
     return s3;
   }
@@ -255,6 +273,9 @@ public final class LocalPipeline implements AutoCloseable {
       reaper.close();
     }
     pollers.forEach(LocalEventSourcePoller::close);
+    if (consumerS3 != null) {
+      consumerS3.close();
+    }
     s3.close();
     sqs.close();
     ec2.close();

@@ -3,6 +3,7 @@ package io.sqlq.core.aws;
 import io.sqlq.core.SqlqConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -65,7 +67,16 @@ public final class AwsClients implements AutoCloseable {
 
   /** A new S3 client (path-style against an emulator); the caller closes it. */
   public S3Client newS3Client() {
-    var builder = S3Client.builder();
+    return newS3Client(List.of());
+  }
+
+  /**
+   * A new S3 client built as {@link #newS3Client()} builds one, with {@code interceptors} hearing
+   * every call it makes, in order (the SDK's {@link ExecutionInterceptor} hooks). Tests count calls
+   * or inject faults this way; the Lambda functions add none. The caller closes it.
+   */
+  public S3Client newS3Client(List<ExecutionInterceptor> interceptors) {
+    var builder = S3Client.builder().overrideConfiguration(o -> interceptors.forEach(o::addExecutionInterceptor));
     if (endpoints.s3() != null) {
       builder.forcePathStyle(true);
     }
