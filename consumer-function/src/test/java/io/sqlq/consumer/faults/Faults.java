@@ -8,11 +8,17 @@ import io.sqlq.core.store.DatabaseStore.Fetched;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * Fault injection for tests: a {@link BatchListener} that the consumer is built with
  * ({@code ConsumerHandler.builder(config).listener(faults)}, or the local pipeline's options),
- * checking the {@link FaultPoint}s of each step it hears; the production code has no fault
+ * checking the {@link FaultPoint}s of each step it hears, and through {@link #s3Interceptor()} on
+ * the consumers' S3 client those inside the store's publish; the production code has no fault
  * checks of its own. Unarmed, every check passes. Armed with {@link #arm}, every
  * {@code every}-th call of a point fails with the point's failure, up to {@code times}
  * failures; with {@link #onNextCall}, the next call of a point runs an action (for example,
@@ -23,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Faults implements BatchListener {
   private final Map<FaultPoint, Plan> plans = new EnumMap<>(FaultPoint.class);
   private final Map<FaultPoint, AtomicInteger> fired = new EnumMap<>(FaultPoint.class);
+  private final ExecutionInterceptor s3Interceptor = new ManifestWrites();
   private volatile boolean armed;
 
   /** An unarmed instance: every check passes. */
@@ -94,6 +101,29 @@ public final class Faults implements BatchListener {
   }
 
   /**
+   * The interceptor to add to the consumers' S3 client ({@code AwsClients.newS3Client(interceptors)},
+   * or the local pipeline's options), the same instance at each call. It acts only on PutObject of a
+   * key ending in {@code /manifest.json}: {@link FaultPoint#STORE_BEFORE_MANIFEST} before the call
+   * is sent, {@link FaultPoint#STORE_MANIFEST_ANSWER_LOST} after S3 answered it. Every other call
+   * (the delta and snapshot uploads, every GET) passes untouched.
+   *
+   * <p>How the SDK (2.x, sync client, as measured against moto with 2.42) treats what an
+   * interceptor throws, and so which hooks these are: {@code beforeExecution} runs once per call,
+   * before any attempt, and lets any exception out unwrapped (no request is sent,
+   * {@code onExecutionFailure} is not called); {@code afterExecution} runs once per call after the
+   * retry loop, so what it throws ends the call as it is. The hooks of each attempt
+   * ({@code afterTransmission}, {@code modifyResponse}) run inside the retry loop: a plain
+   * {@code SdkClientException} thrown there is not retried by the default strategy but has
+   * "(SDK Attempt Count: 1)" appended to its message, and one caused by an {@code IOException} (a
+   * real socket read timeout) is retried, and the retried conditional PutObject is refused with
+   * 412, which the store sees as {@link io.sqlq.core.store.PublishConflictException}. The lost
+   * answer here is the one that escapes every retry: an {@code ApiCallTimeoutException}.
+   */
+  public ExecutionInterceptor s3Interceptor() {
+    return s3Interceptor;
+  }
+
+  /**
    * Passes, or fails this call as armed.
    *
    * @throws RuntimeException what the point throws ({@link InjectedFaultException} for a crash
@@ -147,6 +177,27 @@ public final class Faults implements BatchListener {
   public synchronized void disarm() {
     plans.clear();
     armed = false;
+  }
+
+  /** The S3 side of the faults: checks the manifest points around a manifest PutObject. */
+  private final class ManifestWrites implements ExecutionInterceptor {
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      if (writesManifest(context.request())) {
+        check(FaultPoint.STORE_BEFORE_MANIFEST);
+      }
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      if (writesManifest(context.request())) {
+        check(FaultPoint.STORE_MANIFEST_ANSWER_LOST);
+      }
+    }
+
+    private static boolean writesManifest(SdkRequest request) {
+      return request instanceof PutObjectRequest put && put.key().endsWith("/manifest.json");
+    }
   }
 
   private static final class Plan {
