@@ -1,5 +1,6 @@
 package io.sqlq.core.store;
 
+import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.store.Manifest.ChainEntry;
 import io.sqlq.core.store.S3Objects.ObjectGoneException;
 import io.sqlq.core.store.S3Objects.Read;
@@ -191,6 +192,10 @@ public final class PageDeltaStore implements DatabaseStore {
    * manifest. A refused manifest write leaves the uploaded objects unreferenced; the reaper deletes
    * them after its grace period.
    *
+   * <p>A manifest write that fails (a lost answer, a 5xx, or a 412 to a retry of a write that
+   * was made) is followed by one GET of the manifest: when it names this publish's head, the
+   * publish committed and returns normally.
+   *
    * @throws PublishConflictException also when {@code expectedEtag} is not the manifest's current
    *     ETag as read before uploading (412), or the database has no manifest (404)
    * @throws DatabaseFileException when {@code file} cannot be read
@@ -213,10 +218,40 @@ public final class PageDeltaStore implements DatabaseStore {
     Manifest manifest = new Manifest(Manifest.LAYOUT, version, hashes.pageSize(), hashes.length(), hashes.checksum(),
         next.head(), next.deltaBytes(), next.chain());
     byte[] json = manifest.encode();
-    String etag = objects.replace(keys.manifest(), RequestBody.fromBytes(json),
-        Map.of(VERSION_METADATA, Long.toString(version)), creates ? null : expectedEtag);
+    String etag;
+    try {
+      etag = objects.replace(keys.manifest(), RequestBody.fromBytes(json),
+          Map.of(VERSION_METADATA, Long.toString(version)), creates ? null : expectedEtag);
+    } catch (PublishConflictException | AwsCallFailedException e) {
+      etag = committedEtag(keys, manifest, e);
+    }
     known.put(db, new Known(etag, manifest, hashes, next.chainPages()));
     return new Published(etag, next.bytesUploaded() + json.length);
+  }
+
+  /**
+   * Learns from the manifest whether a manifest write that failed was in fact made: its answer
+   * lost to a timeout, or a retry of it refused (412) because the first attempt had already
+   * replaced the manifest. The write is this publish's when the manifest names its head, an id
+   * no other writer uses.
+   *
+   * @return the current manifest's ETag when it is this publish's
+   * @throws RuntimeException {@code failure} when the manifest is another writer's or missing, or
+   *     cannot be read (the read's failure is added to it as suppressed)
+   */
+  private String committedEtag(DatabaseKeys keys, Manifest written, RuntimeException failure) {
+    Read read;
+    try {
+      read = objects.read(keys.manifest(), null);
+    } catch (AwsCallFailedException e) {
+      failure.addSuppressed(e);
+      throw failure;
+    }
+    if (read instanceof Read.Found found
+        && Manifest.decode(found.bytes(), keys.manifest()).head().equals(written.head())) {
+      return found.etag();
+    }
+    throw failure;
   }
 
   /** The manifest at {@code expectedEtag}, read because this store does not hold it. */
