@@ -3,11 +3,15 @@ package io.sqlq.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sqlq.consumer.faults.FaultPoint;
+import io.sqlq.consumer.faults.Faults;
+import io.sqlq.consumer.faults.InjectedFaultException;
 import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.aws.AwsClients;
 import io.sqlq.core.aws.Endpoints;
 import io.sqlq.core.store.DatabaseStore.Fetched;
 import io.sqlq.local.MotoFixture;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,22 +19,28 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The store contract against {@link PageDeltaStore} on a real moto_server, plus what layout v2
  * adds: deltas of real SQLite files, catch-up counted in GETs and bytes, a stale manifest ETag
- * refused, a wrong page detected by the checksum, and the conversion of a v1 database.
+ * refused, a wrong page detected by the checksum, the conversion of a v1 database, and a publish
+ * failing between its S3 calls ({@link Faults#s3Interceptor()}: a crash before the manifest write,
+ * a manifest write whose answer is lost).
  */
 class PageDeltaStoreMotoTest extends DatabaseStoreContract {
   private static final String BUCKET = "sqlq-store-test";
@@ -41,14 +51,22 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
 
   private final String name = "db_" + UUID.randomUUID().toString().replace("-", "");
   private final DatabaseKeys keys = new DatabaseKeys("", name);
+  private final Faults faults = new Faults();
+  private S3Client faulted;
 
   @BeforeAll
   static void startMoto() {
     moto = MotoFixture.start();
     moto.s3().createBucket(b -> b.bucket(BUCKET));
     clients = new AwsClients(AwsClients.EMULATOR_REGION, Endpoints.of(moto.server().endpoint()));
-    counted = clients.newClient(S3Client.builder().forcePathStyle(true)
-        .overrideConfiguration(o -> o.addExecutionInterceptor(gets)));
+    counted = clients.newS3Client(List.of(gets));
+  }
+
+  @AfterEach
+  void closeFaultedClient() {
+    if (faulted != null) {
+      faulted.close();
+    }
   }
 
   @AfterAll
@@ -173,7 +191,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     Path theirs = dir.resolve("theirs.sqlite");
     second.fetch(name, null, theirs);
     sql(theirs, "INSERT INTO t VALUES ('theirs')");
-    second.publish(name, theirs, base, 2);
+    String theirEtag = second.publish(name, theirs, base, 2).etag();
     sql(db, "INSERT INTO t VALUES ('stale')");
 
     assertThatThrownBy(() -> first.publish(name, db, base, 2))
@@ -181,9 +199,91 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
           assertThat(e.statusCode()).isEqualTo(412);
           assertThat(e.key()).isEqualTo(keys.manifest());
         });
+    assertThat(manifestEtag(name)).as("the manifest is the other writer's").isEqualTo(theirEtag);
     Path check = dir.resolve("check.sqlite");
     new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, null, check);
     assertThat(check).hasSameBinaryContentAs(theirs);
+  }
+
+  @Test
+  void aCrashAfterTheDeltaUploadBeforeTheManifestWrite_leavesTheManifestAsItWas_andARetryFromAFreshStoreCommits()
+      throws Exception {
+    var store = new PageDeltaStore(faultedClient(), BUCKET, "");
+    Path db = dir.resolve("work.sqlite");
+    sql(db, "CREATE TABLE t(v)", "INSERT INTO t SELECT hex(randomblob(100)) FROM (WITH RECURSIVE c(x) AS "
+        + "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500) SELECT x FROM c)");
+    String base = store.publish(name, db, null, 1).etag();
+    sql(db, "INSERT INTO t VALUES ('v2')");
+    faults.arm(FaultPoint.STORE_BEFORE_MANIFEST, 1, 1);
+
+    assertThatThrownBy(() -> store.publish(name, db, base, 2)).isInstanceOfSatisfying(InjectedFaultException.class,
+        e -> assertThat(e.point()).isEqualTo(FaultPoint.STORE_BEFORE_MANIFEST));
+    assertThat(manifestEtag(name)).isEqualTo(base);
+    assertThat(manifest(name).version()).isEqualTo(1);
+    List<String> orphan = logKeys(2);
+    assertThat(orphan).as("the version 2 delta went up before the crash").singleElement().asString().endsWith(".delta");
+
+    var fresh = new PageDeltaStore(faultedClient(), BUCKET, "");
+    Path redelivered = dir.resolve("redelivered.sqlite");
+    assertThat(fresh.fetch(name, null, redelivered)).isEqualTo(new Fetched.Downloaded(base));
+    sql(redelivered, "INSERT INTO t VALUES ('v2')");
+    String etag = fresh.publish(name, redelivered, base, 2).etag();
+
+    Path read = dir.resolve("read.sqlite");
+    assertThat(new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, null, read)).isEqualTo(new Fetched.Downloaded(etag));
+    assertThat(read).hasSameBinaryContentAs(redelivered);
+    assertThat(manifest(name).version()).isEqualTo(2);
+    assertThat(manifest(name).chain()).extracting(Manifest.ChainEntry::key).as("the retry's own delta, not the orphan")
+        .doesNotContainAnyElementsOf(orphan).containsAnyElementsOf(logKeys(2));
+    assertThat(faults.fired(FaultPoint.STORE_BEFORE_MANIFEST)).isEqualTo(1);
+  }
+
+  @Test
+  void aManifestWriteWhoseAnswerIsLost_isFoundCommittedInTheManifest_andThePublishReturnsItsEtag() throws Exception {
+    var store = new PageDeltaStore(faultedClient(), BUCKET, "");
+    Path db = dir.resolve("work.sqlite");
+    sql(db, "CREATE TABLE t(v)", "INSERT INTO t VALUES ('v1')");
+    String base = store.publish(name, db, null, 1).etag();
+    sql(db, "INSERT INTO t VALUES ('v2')");
+    faults.arm(FaultPoint.STORE_MANIFEST_ANSWER_LOST, 1, 1);
+
+    String etag = store.publish(name, db, base, 2).etag();
+
+    assertThat(faults.fired(FaultPoint.STORE_MANIFEST_ANSWER_LOST)).isEqualTo(1);
+    assertThat(etag).isNotEqualTo(base).isEqualTo(manifestEtag(name));
+    Path read = dir.resolve("read.sqlite");
+    assertThat(new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, null, read)).isEqualTo(new Fetched.Downloaded(etag));
+    assertThat(read).hasSameBinaryContentAs(db);
+    assertThat(manifest(name).version()).isEqualTo(2);
+  }
+
+  @Test
+  void aManifestAnswerLostToAReadTimeout_isRetriedByTheSdkAndRefused412_andStillFoundCommitted() throws Exception {
+    Path db = dir.resolve("work.sqlite");
+    sql(db, "CREATE TABLE t(v)", "INSERT INTO t VALUES ('v1')");
+    String base = new PageDeltaStore(moto.s3(), BUCKET, "").publish(name, db, null, 1).etag();
+    Path copy = dir.resolve("copy.sqlite");
+    AtomicBoolean timedOut = new AtomicBoolean();
+    ExecutionInterceptor firstManifestAnswerLost = new ExecutionInterceptor() {
+      @Override
+      public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        if (context.request() instanceof PutObjectRequest put && put.key().equals(keys.manifest())
+            && timedOut.compareAndSet(false, true)) {
+          throw SdkClientException.create("lost answer", new SocketTimeoutException("Read timed out"));
+        }
+      }
+    };
+    try (S3Client s3 = clients.newS3Client(List.of(firstManifestAnswerLost))) {
+      var store = new PageDeltaStore(s3, BUCKET, "");
+      store.fetch(name, null, copy);
+      sql(copy, "INSERT INTO t VALUES ('v2')");
+
+      String etag = store.publish(name, copy, base, 2).etag();
+
+      assertThat(timedOut).isTrue();
+      assertThat(etag).isEqualTo(manifestEtag(name));
+      assertThat(manifest(name).version()).isEqualTo(2);
+    }
   }
 
   @Test
@@ -248,6 +348,25 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     List<S3Object> log = moto.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix(keys.logPrefix())).contents();
     assertThat(log).extracting(o -> DatabaseKeys.LogKey.parse(o.key().substring(keys.logPrefix().length()))
         .orElseThrow().version()).containsExactlyInAnyOrder(1L, 2L, 3L);
+  }
+
+  /** A client of the moto server that hears {@link #faults}; closed after the test. */
+  private S3Client faultedClient() {
+    if (faulted == null) {
+      faulted = clients.newS3Client(List.of(faults.s3Interceptor()));
+    }
+    return faulted;
+  }
+
+  private static String manifestEtag(String db) {
+    return moto.s3().headObject(b -> b.bucket(BUCKET).key(new DatabaseKeys("", db).manifest())).eTag();
+  }
+
+  /** The keys of the log objects of {@code version} of this test's database. */
+  private List<String> logKeys(long version) {
+    return moto.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix(keys.logPrefix())).contents().stream()
+        .map(S3Object::key).filter(k -> DatabaseKeys.LogKey.parse(k.substring(keys.logPrefix().length()))
+            .orElseThrow().version() == version).toList();
   }
 
   private static Manifest manifest(String db) {
