@@ -30,7 +30,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 final class Pipeline implements BeforeAllCallback, AfterAllCallback {
   private final LocalPipeline.Options.Builder options;
-  /** The faults every consumer of this pipeline hears its batches with; unarmed until a test arms them. */
+  /**
+   * The faults every consumer of this pipeline hears its batches and its S3 calls with; unarmed
+   * until a test arms them.
+   */
   final Faults faults = new Faults();
   LocalPipeline local;
   SqsClient sqs;
@@ -50,7 +53,10 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
     this(LocalPipeline.options("sqlq").pollers(pollers).timeouts(functionTimeout, visibilityTimeout));
   }
 
-  /** A pipeline with these options (pollers, timeouts); its listener is {@link #faults}. */
+  /**
+   * A pipeline with these options (pollers, timeouts); its listener is {@link #faults}, and so is
+   * an interceptor on its consumers' S3 client ({@link Faults#s3Interceptor()}).
+   */
   Pipeline(LocalPipeline.Options.Builder options) {
     this.options = options;
   }
@@ -61,7 +67,7 @@ final class Pipeline implements BeforeAllCallback, AfterAllCallback {
       localStack = LocalStackEmulator.start();
       options.endpoints(localStack.endpoints());
     }
-    local = LocalPipeline.start(options.listener(faults).build());
+    local = LocalPipeline.start(options.listener(faults).consumerS3Interceptor(faults.s3Interceptor()).build());
     sqs = local.sqs();
   }
 

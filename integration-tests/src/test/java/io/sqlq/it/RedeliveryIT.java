@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Replies are sent only after the publish, and a crash around them costs a redelivery, never a
  * second effect or a second completion: after the publish and before the replies (no reply yet,
  * the redelivery answers from the last batch's stored replies), and after the replies before the delete
- * (the redelivery sends the replies again, and the SDK ignores the copies).
+ * (the redelivery sends the replies again, and the SDK ignores the copies). A manifest write whose
+ * answer is lost costs not even a redelivery: the store finds its write in the manifest.
  */
 class RedeliveryIT {
   @RegisterExtension
@@ -53,6 +55,24 @@ class RedeliveryIT {
     assertThat(completions).hasValue(5);
     assertThat(rowids).containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(after.results().get(0).rows()).containsExactly(List.of("1:0,2:1,3:2,4:3,5:4"));
+    pipeline.faults.disarm();
+  }
+
+  @Test
+  void aManifestWriteWhoseAnswerIsLost_isFoundCommitted_soTheRequestIsAnsweredOnceAndNoRecordFails() throws Exception {
+    SqlqClient client = pipeline.client("answer-lost");
+    client.submit("CREATE TABLE t(v INTEGER)").get(60, TimeUnit.SECONDS);
+    long failedBefore = pipeline.local.failedRecords();
+    pipeline.faults.arm(FaultPoint.STORE_MANIFEST_ANSWER_LOST, 1, 1);
+
+    Reply reply = client.submit("INSERT INTO t VALUES (?)", 7).get(60, TimeUnit.SECONDS);
+    Reply after = client.submit("SELECT count(*) FROM t").get(60, TimeUnit.SECONDS);
+
+    assertThat(pipeline.faults.fired(FaultPoint.STORE_MANIFEST_ANSWER_LOST)).isEqualTo(1);
+    assertThat(reply.ok()).isTrue();
+    assertThat(reply.results().get(0).rowsAffected()).isEqualTo(1);
+    assertThat(pipeline.local.failedRecords() - failedBefore).as("records failed and redelivered").isZero();
+    assertThat(after.results().get(0).rows()).containsExactly(List.of(1L));
     pipeline.faults.disarm();
   }
 }
