@@ -10,12 +10,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The places where {@link Faults} can make a batch fail, each at one step of DESIGN.md
  * ("Consumer: one batch"). Most are heard through {@link io.sqlq.consumer.BatchListener}, between
- * the store's calls; the {@code STORE_*MANIFEST*} points are heard inside the store's publish,
- * by {@link Faults#s3Interceptor()} on the consumers' S3 client, at the manifest PutObject. A
- * crash point simulates a consumer that dies at that moment ({@link InjectedFaultException}):
- * the batch's records are not deleted and SQS redelivers them. A store point heard by the
- * listener fails as S3 would at that moment, with the exception the store's adapter boundary
- * produces ({@link AwsCallFailedException#of} of the SDK exception, or
+ * the store's calls; {@link #STORE_BEFORE_MANIFEST} and {@link #STORE_MANIFEST_ANSWER_LOST} are
+ * heard inside the store's publish, by {@link Faults#s3Interceptor()} on the consumers' S3 client,
+ * at the manifest PutObject. A crash point simulates a consumer that dies at that moment
+ * ({@link InjectedFaultException}): the batch's records are not deleted and SQS redelivers them. A
+ * store point heard by the listener fails as S3 would at that moment, with the exception the
+ * store's adapter boundary produces ({@link AwsCallFailedException#of} of the SDK exception, or
  * {@link PublishConflictException}); one heard in the S3 client throws what the SDK would, and the
  * store maps it itself.
  */
