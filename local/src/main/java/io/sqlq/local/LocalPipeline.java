@@ -29,11 +29,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * idempotently ({@link StackProvisioner}), and consumer pollers driving {@link ConsumerHandler}
  * the way Lambda would. Each poller has its own handler and working directory, as each Lambda
  * execution environment has its own {@code /tmp}; all share one set of SDK clients and receive
- * concurrently, as Lambda's pollers do. The consumers' S3 client is their own, with the
- * {@link Options#consumerS3Interceptors()} (test fault injection); {@link #s3()} is another. The lease of the consumers' locks is the function
- * timeout, as the CDK stack sets {@code SQLQ_LEASE_MS}, and a {@link LockReaper} runs on a
- * schedule as the reaper Lambda does, with a shorter period and grace suited to one machine (no
- * clock skew to cover, and a local run should not wait half a minute for a dead lock).
+ * concurrently, as Lambda's pollers do. Their S3 client is not {@link #s3()}: it carries the
+ * {@link Options#consumerS3Interceptors()} (test fault injection). The lease of the consumers'
+ * locks is the function timeout, as the CDK stack sets {@code SQLQ_LEASE_MS}, and a
+ * {@link LockReaper} runs on a schedule as the reaper Lambda does, with a shorter period and grace
+ * suited to one machine (no clock skew to cover, and a local run should not wait half a minute for
+ * a dead lock).
  *
  * <p>{@link #close()} stops the reaper and the pollers, closes the clients, then stops the
  * emulators if this pipeline started them.
