@@ -125,6 +125,49 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
   }
 
   @Test
+  void aStoreThatPublishedTheVersionBefore_uploadsOnlyTheChangedBytes_aStoreWithoutItsCopyWholePages()
+      throws Exception {
+    var writer = new PageDeltaStore(moto.s3(), BUCKET, "");
+    Path db = dir.resolve("work.sqlite");
+    sql(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t(v) SELECT hex(randomblob(100)) FROM "
+        + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c)");
+    String etag = writer.publish(name, db, null, 1).etag();
+    sql(db, "INSERT INTO t(v) VALUES ('one more row')");
+    etag = writer.publish(name, db, etag, 2).etag();
+    sql(db, "INSERT INTO t(v) VALUES ('and another')");
+
+    long ranged = writer.publish(name, db, etag, 3).bytesUploaded();
+    Manifest afterRanged = manifest(name);
+    sql(db, "INSERT INTO t(v) VALUES ('and a third')");
+    Files.copy(db, dir.resolve("fresh.sqlite"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    String etag3 = moto.s3().headObject(b -> b.bucket(BUCKET).key(keys.manifest())).eTag();
+
+    assertThat(afterRanged.chain().get(afterRanged.chain().size() - 1).bytes())
+        .as("the bytes of one new cell and its page headers, not two or three 4 KiB pages").isLessThan(1024);
+    assertThat(ranged).isEqualTo(afterRanged.chain().get(afterRanged.chain().size() - 1).bytes()
+        + afterRanged.encode().length);
+    var fresh = new PageDeltaStore(moto.s3(), BUCKET, "");
+    fresh.fetch(name, null, dir.resolve("reader.sqlite"));
+    long wholePages = fresh.publish(name, dir.resolve("fresh.sqlite"), etag3, 4).bytesUploaded();
+    assertThat(wholePages).as("the store without a copy of version 3 sends whole pages").isGreaterThan(2 * ranged);
+    Path check = dir.resolve("check.sqlite");
+    new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, null, check);
+    assertThat(check).hasSameBinaryContentAs(dir.resolve("fresh.sqlite"));
+  }
+
+  @Test
+  void aSnapshotThatDoesNotDecompress_isRefusedAsCorrupt() throws Exception {
+    Path db = dir.resolve("work.sqlite");
+    sql(db, "CREATE TABLE t(v)");
+    new PageDeltaStore(moto.s3(), BUCKET, "").publish(name, db, null, 1);
+    String snapshot = manifest(name).snapshot().key();
+    moto.s3().putObject(b -> b.bucket(BUCKET).key(snapshot), RequestBody.fromString("not a Zstandard frame"));
+
+    assertThatThrownBy(() -> new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, null, dir.resolve("copy.sqlite")))
+        .isInstanceOf(CorruptDatabaseException.class).hasMessageContaining(snapshot);
+  }
+
+  @Test
   void aFreshReaderAndACatchUp_across120Versions_needFewGetsAndRebuildTheExactFile() throws Exception {
     var writer = new PageDeltaStore(moto.s3(), BUCKET, "");
     Path db = dir.resolve("work.sqlite");
