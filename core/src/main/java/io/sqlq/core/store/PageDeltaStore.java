@@ -114,8 +114,8 @@ public final class PageDeltaStore implements DatabaseStore {
         }
         case Read.Found found -> {
           try {
-            rebuild(db, Manifest.decode(found.bytes(), keys.manifest()), found.etag(), cachedEtag, target);
-            return new Fetched.Downloaded(found.etag());
+            long bytes = rebuild(db, Manifest.decode(found.bytes(), keys.manifest()), found.etag(), cachedEtag, target);
+            return new Fetched.Downloaded(found.etag(), found.bytes().length + bytes);
           } catch (ObjectGoneException e) {
             gone = e;
           }
@@ -135,7 +135,7 @@ public final class PageDeltaStore implements DatabaseStore {
         case Read.Found f -> {
           LocalCopy.moveOver(temp, target);
           forget(keys.db());
-          yield new Fetched.Downloaded(V1_ETAG_PREFIX + f.etag());
+          yield new Fetched.Downloaded(V1_ETAG_PREFIX + f.etag(), size(target));
         }
       };
     } finally {
@@ -143,8 +143,12 @@ public final class PageDeltaStore implements DatabaseStore {
     }
   }
 
-  /** Catches {@code target} up to {@code manifest}, or rebuilds it from the snapshot, and checks it. */
-  private void rebuild(String db, Manifest manifest, String etag, String cachedEtag, Path target) {
+  /**
+   * Catches {@code target} up to {@code manifest}, or rebuilds it from the snapshot, and checks it.
+   *
+   * @return bytes of the chain objects read, as stored
+   */
+  private long rebuild(String db, Manifest manifest, String etag, String cachedEtag, Path target) {
     Known base = known.get(db);
     boolean incremental = base != null && base.etag().equals(cachedEtag) && Files.isRegularFile(target)
         && base.manifest().version() < manifest.version() && manifest.snapshot().to() <= base.manifest().version()
@@ -152,16 +156,20 @@ public final class PageDeltaStore implements DatabaseStore {
     Path temp = LocalCopy.tempBeside(target);
     try {
       Map<String, int[]> chainPages = new HashMap<>();
+      long bytes = 0;
       if (incremental) {
         copy(target, temp);
         chainPages.putAll(base.chainPages());
       } else {
         download(manifest.snapshot().key(), temp);
+        bytes += manifest.snapshot().bytes();
       }
       long have = incremental ? base.manifest().version() : manifest.snapshot().to();
       for (ChainEntry entry : manifest.chain().subList(1, manifest.chain().size())) {
         if (entry.to() > have) {
-          DeltaFile delta = DeltaFile.decode(objects.readExisting(entry.key()), entry.key());
+          byte[] object = objects.readExisting(entry.key());
+          bytes += object.length;
+          DeltaFile delta = DeltaFile.decode(object, entry.key());
           delta.applyTo(temp);
           chainPages.put(entry.key(), delta.pageNumbers());
         }
@@ -170,8 +178,7 @@ public final class PageDeltaStore implements DatabaseStore {
       if (!hashes.checksum().equals(manifest.checksum())) {
         if (incremental) {
           forget(db);
-          rebuild(db, manifest, etag, null, target);
-          return;
+          return bytes + rebuild(db, manifest, etag, null, target);
         }
         throw new CorruptDatabaseException("database " + db + " rebuilt from " + manifest.snapshot().key() + " and "
             + (manifest.chain().size() - 1) + " deltas has checksum " + hashes.checksum() + ", its manifest says "
@@ -180,6 +187,7 @@ public final class PageDeltaStore implements DatabaseStore {
       LocalCopy.moveOver(temp, target);
       forget(db);
       known.put(db, new Known(etag, manifest, hashes, inChain(chainPages, manifest.chain()), null));
+      return bytes;
     } finally {
       LocalCopy.removeLeftover(temp);
     }
@@ -196,6 +204,14 @@ public final class PageDeltaStore implements DatabaseStore {
     Known gone = known.remove(db);
     if (gone != null && gone.base() != null) {
       LocalCopy.removeLeftover(gone.base());
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new DatabaseFileException(file, "size", e);
     }
   }
 
@@ -428,11 +444,7 @@ public final class PageDeltaStore implements DatabaseStore {
     } catch (IOException e) {
       throw new DatabaseFileException(file, "compress a snapshot", e);
     }
-    try {
-      return Files.size(to);
-    } catch (IOException e) {
-      throw new DatabaseFileException(to, "size", e);
-    }
+    return size(to);
   }
 
   private static Map<String, int[]> inChain(Map<String, int[]> pages, List<ChainEntry> chain) {
