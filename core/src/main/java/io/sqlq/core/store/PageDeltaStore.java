@@ -145,6 +145,8 @@ public final class PageDeltaStore implements DatabaseStore {
 
   /**
    * Catches {@code target} up to {@code manifest}, or rebuilds it from the snapshot, and checks it.
+   * What the store knew of {@code db}, and its base copy, is dropped first, so the disk holds at
+   * most the target and the copy being built.
    *
    * @return bytes of the chain objects read, as stored
    */
@@ -153,6 +155,7 @@ public final class PageDeltaStore implements DatabaseStore {
     boolean incremental = base != null && base.etag().equals(cachedEtag) && Files.isRegularFile(target)
         && base.manifest().version() < manifest.version() && manifest.snapshot().to() <= base.manifest().version()
         && base.manifest().pageSize() == manifest.pageSize();
+    forget(db);
     Path temp = LocalCopy.tempBeside(target);
     try {
       Map<String, int[]> chainPages = new HashMap<>();
@@ -177,7 +180,6 @@ public final class PageDeltaStore implements DatabaseStore {
       PageHashes hashes = PageHashes.of(temp);
       if (!hashes.checksum().equals(manifest.checksum())) {
         if (incremental) {
-          forget(db);
           return bytes + rebuild(db, manifest, etag, null, target);
         }
         throw new CorruptDatabaseException("database " + db + " rebuilt from " + manifest.snapshot().key() + " and "
@@ -185,7 +187,6 @@ public final class PageDeltaStore implements DatabaseStore {
             + manifest.checksum());
       }
       LocalCopy.moveOver(temp, target);
-      forget(db);
       known.put(db, new Known(etag, manifest, hashes, inChain(chainPages, manifest.chain()), null));
       return bytes;
     } finally {

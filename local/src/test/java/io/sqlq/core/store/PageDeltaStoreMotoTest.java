@@ -156,6 +156,29 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
   }
 
   @Test
+  void theBaseCopyBesideThePublishedFile_followsEachPublish_andIsDroppedWhenAnotherWriterIsCaughtUp()
+      throws Exception {
+    var writer = new PageDeltaStore(moto.s3(), BUCKET, "");
+    Path db = dir.resolve("work.sqlite");
+    Path baseCopy = dir.resolve("work.sqlite.sqlq-base");
+    sql(db, "CREATE TABLE t(v)");
+    String etag = writer.publish(name, db, null, 1).etag();
+    sql(db, "INSERT INTO t VALUES ('mine')");
+    etag = writer.publish(name, db, etag, 2).etag();
+    assertThat(baseCopy).hasSameBinaryContentAs(db);
+
+    Path theirs = dir.resolve("theirs.sqlite");
+    var other = new PageDeltaStore(moto.s3(), BUCKET, "");
+    other.fetch(name, null, theirs);
+    sql(theirs, "INSERT INTO t VALUES ('theirs')");
+    other.publish(name, theirs, etag, 3);
+    writer.fetch(name, etag, db);
+
+    assertThat(baseCopy).doesNotExist();
+    assertThat(db).hasSameBinaryContentAs(theirs);
+  }
+
+  @Test
   void aSnapshotThatDoesNotDecompress_isRefusedAsCorrupt() throws Exception {
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(v)");
