@@ -81,11 +81,7 @@ public final class PageDeltaStore implements DatabaseStore {
    * needs them), and a copy of that version beside the file it published (null when it has
    * none), which lets the next delta carry only the bytes that changed.
    */
-  private record Known(String etag, Manifest manifest, PageHashes hashes, Map<String, int[]> chainPages, Path base) {
-    Known withoutBase() {
-      return new Known(etag, manifest, hashes, chainPages, null);
-    }
-  }
+  private record Known(String etag, Manifest manifest, PageHashes hashes, Map<String, int[]> chainPages, Path base) {}
 
   /**
    * {@inheritDoc}
@@ -268,7 +264,10 @@ public final class PageDeltaStore implements DatabaseStore {
       etag = committedEtag(keys, manifest, e);
     }
     Path updated = updateBaseCopy(file, hasBase ? baseCopy : null, next.delta(), baseCopy);
-    known.put(db, new Known(etag, manifest, hashes, next.chainPages(), updated));
+    Known previous = known.put(db, new Known(etag, manifest, hashes, next.chainPages(), updated));
+    if (previous != null && previous.base() != null && !previous.base().equals(updated)) {
+      LocalCopy.removeLeftover(previous.base());
+    }
     return new Published(etag, next.bytesUploaded() + json.length);
   }
 
