@@ -26,8 +26,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  *     timeout that you configure on your function", AWS Lambda Developer Guide, "Using Lambda with
  *     Amazon SQS"), at most 43,200 s (SQS). Default six times {@code consumerTimeout}.
  * @param ephemeralStorage the consumer's {@code /tmp}, where working copies of the databases live
- *     (a database needs about twice its size while it is fetched). Default 2 GiB; Lambda allows
- *     512 MiB to 10,240 MiB.
+ *     (a database needs about twice its size: its working copy, and the store's copy of the
+ *     version published last or the copy being fetched). Default 2 GiB; Lambda allows 512 MiB to
+ *     10,240 MiB.
  * @param consumerMemoryMb the consumer's memory in MB (128 to 10,240; CPU grows with it). Default 1,024.
  * @param snapStart SnapStart on the consumer's published versions. Lambda refuses SnapStart with more
  *     than 512 MiB of ephemeral storage (AWS Lambda Developer Guide, "Improving startup performance

@@ -34,8 +34,8 @@ public interface BatchListener {
    * Step 3: the working copy of {@code db} is current ({@code fetched} says whether it was
    * downloaded).
    *
-   * @param bytes bytes downloaded: the size of the file when it was {@link Fetched.Downloaded},
-   *     else 0 (-1 when the size cannot be read)
+   * @param bytes bytes downloaded: {@link Fetched.Downloaded#bytes} (the objects a catch-up read,
+   *     as stored), else 0
    */
   default void fetched(String db, Fetched fetched, long bytes) {}
 

@@ -5,8 +5,6 @@ import io.sqlq.core.lock.Lease;
 import io.sqlq.core.sqlite.HardenedSqlite;
 import io.sqlq.core.store.DatabaseStore.Fetched;
 import io.sqlq.core.store.DatabaseStore;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -116,17 +114,8 @@ public final class DatabaseBatch {
         yield null;
       }
     };
-    listener.fetched(db, fetched, fetched instanceof Fetched.Downloaded ? size(file) : 0);
+    listener.fetched(db, fetched, fetched instanceof Fetched.Downloaded d ? d.bytes() : 0);
     return etag;
-  }
-
-  /** The size of {@code file} for the listener; -1 when it cannot be read (the step itself then fails on its own). */
-  private static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return -1;
-    }
   }
 
   /** Step 4 on the working copy. */

@@ -45,7 +45,8 @@ public final class DatabaseHistory {
    *
    * @param version the database version
    * @param at when its log object was written (S3 LastModified; its manifest write followed)
-   * @param bytes the size of its log object: the delta, or the whole file for a snapshot
+   * @param bytes the size of its log object as stored (compressed): the delta, or the whole file for a
+   *     snapshot
    * @param snapshot whether its log object is a whole file
    * @param key the log object
    */
@@ -115,7 +116,7 @@ public final class DatabaseHistory {
     Path temp = LocalCopy.tempBeside(out);
     try {
       Version base = versions.get(snapshot);
-      String checksum = switch (objects.download(base.key(), null, temp)) {
+      String checksum = switch (objects.download(base.key(), null, temp, true)) {
         case Read.Found f -> f.metadata().get(PageDeltaStore.CHECKSUM_METADATA);
         default -> throw new VersionNotKeptException("snapshot " + base.key() + " of " + db + " is gone");
       };

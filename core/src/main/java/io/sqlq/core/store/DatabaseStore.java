@@ -50,8 +50,13 @@ public interface DatabaseStore {
     /** The cached copy is current. */
     record Unchanged(String etag) implements Fetched {}
 
-    /** A newer copy was written to the target. */
-    record Downloaded(String etag) implements Fetched {}
+    /**
+     * A newer copy was written to the target.
+     *
+     * @param bytes bytes of the objects read from the store for it, as stored (compressed):
+     *     the manifest and the chain objects a catch-up needed, or the whole file
+     */
+    record Downloaded(String etag, long bytes) implements Fetched {}
 
     /** The database does not exist yet. */
     record Missing() implements Fetched {}

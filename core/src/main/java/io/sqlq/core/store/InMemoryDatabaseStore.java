@@ -45,7 +45,7 @@ public final class InMemoryDatabaseStore implements DatabaseStore {
       return new Fetched.Unchanged(cachedEtag);
     }
     LocalCopy.replace(target, stored.content());
-    return new Fetched.Downloaded(stored.etag());
+    return new Fetched.Downloaded(stored.etag(), stored.content().length);
   }
 
   /**

@@ -4,10 +4,13 @@ import io.sqlq.core.aws.AwsCallFailedException;
 import io.sqlq.core.store.Manifest.ChainEntry;
 import io.sqlq.core.store.S3Objects.ObjectGoneException;
 import io.sqlq.core.store.S3Objects.Read;
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -17,6 +20,8 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -27,9 +32,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * first publish converts it.
  *
  * <p>A publish uploads only the pages that changed since the version the caller fetched (found by
- * comparing per-page SHA-256 hashes the store kept when it fetched or published that version);
- * without them, or when the deltas since the snapshot add up to the file's length, or the file
- * shrank, it uploads a snapshot. A fetch reads the manifest with a conditional GET and catches the
+ * comparing per-page SHA-256 hashes the store kept when it fetched or published that version),
+ * and of those only the changed bytes when it kept a copy of that version beside the file it
+ * published ({@code <file>.sqlq-base}), compressed with Zstandard; without the hashes, or when the
+ * deltas since the snapshot add up to the file's length, or the file shrank, it uploads a
+ * compressed snapshot. A fetch reads the manifest with a conditional GET and catches the
  * copy up with the deltas it misses, then checks the whole-database checksum before the copy
  * replaces the target.
  *
@@ -52,6 +59,7 @@ public final class PageDeltaStore implements DatabaseStore {
   /** Metadata of snapshots: the whole-database checksum. */
   public static final String CHECKSUM_METADATA = "sqlq-checksum";
   private static final int READ_ATTEMPTS = 3;
+  private static final Logger log = LoggerFactory.getLogger(PageDeltaStore.class);
 
   private final S3Objects objects;
   private final String keyPrefix;
@@ -69,10 +77,11 @@ public final class PageDeltaStore implements DatabaseStore {
 
   /**
    * What the store knows of the version it last fetched or published of a database: the page
-   * hashes it diffs against, and the page numbers of each delta of that version's chain (merging
-   * needs them).
+   * hashes it diffs against, the page numbers of each delta of that version's chain (merging
+   * needs them), and a copy of that version beside the file it published (null when it has
+   * none), which lets the next delta carry only the bytes that changed.
    */
-  private record Known(String etag, Manifest manifest, PageHashes hashes, Map<String, int[]> chainPages) {}
+  private record Known(String etag, Manifest manifest, PageHashes hashes, Map<String, int[]> chainPages, Path base) {}
 
   /**
    * {@inheritDoc}
@@ -101,8 +110,8 @@ public final class PageDeltaStore implements DatabaseStore {
         }
         case Read.Found found -> {
           try {
-            rebuild(db, Manifest.decode(found.bytes(), keys.manifest()), found.etag(), cachedEtag, target);
-            return new Fetched.Downloaded(found.etag());
+            long bytes = rebuild(db, Manifest.decode(found.bytes(), keys.manifest()), found.etag(), cachedEtag, target);
+            return new Fetched.Downloaded(found.etag(), found.bytes().length + bytes);
           } catch (ObjectGoneException e) {
             gone = e;
           }
@@ -116,13 +125,13 @@ public final class PageDeltaStore implements DatabaseStore {
   private Fetched fetchV1(DatabaseKeys keys, String cachedV1Etag, String cachedEtag, Path target) {
     Path temp = LocalCopy.tempBeside(target);
     try {
-      return switch (objects.download(keys.v1(), cachedV1Etag, temp)) {
+      return switch (objects.download(keys.v1(), cachedV1Etag, temp, false)) {
         case Read.NotModified n -> new Fetched.Unchanged(cachedEtag);
         case Read.Missing m -> new Fetched.Missing();
         case Read.Found f -> {
           LocalCopy.moveOver(temp, target);
-          known.remove(keys.db());
-          yield new Fetched.Downloaded(V1_ETAG_PREFIX + f.etag());
+          forget(keys.db());
+          yield new Fetched.Downloaded(V1_ETAG_PREFIX + f.etag(), size(target));
         }
       };
     } finally {
@@ -130,25 +139,36 @@ public final class PageDeltaStore implements DatabaseStore {
     }
   }
 
-  /** Catches {@code target} up to {@code manifest}, or rebuilds it from the snapshot, and checks it. */
-  private void rebuild(String db, Manifest manifest, String etag, String cachedEtag, Path target) {
+  /**
+   * Catches {@code target} up to {@code manifest}, or rebuilds it from the snapshot, and checks it.
+   * What the store knew of {@code db}, and its base copy, is dropped first, so the disk holds at
+   * most the target and the copy being built.
+   *
+   * @return bytes of the chain objects read, as stored
+   */
+  private long rebuild(String db, Manifest manifest, String etag, String cachedEtag, Path target) {
     Known base = known.get(db);
     boolean incremental = base != null && base.etag().equals(cachedEtag) && Files.isRegularFile(target)
         && base.manifest().version() < manifest.version() && manifest.snapshot().to() <= base.manifest().version()
         && base.manifest().pageSize() == manifest.pageSize();
+    forget(db);
     Path temp = LocalCopy.tempBeside(target);
     try {
       Map<String, int[]> chainPages = new HashMap<>();
+      long bytes = 0;
       if (incremental) {
         copy(target, temp);
         chainPages.putAll(base.chainPages());
       } else {
         download(manifest.snapshot().key(), temp);
+        bytes += manifest.snapshot().bytes();
       }
       long have = incremental ? base.manifest().version() : manifest.snapshot().to();
       for (ChainEntry entry : manifest.chain().subList(1, manifest.chain().size())) {
         if (entry.to() > have) {
-          DeltaFile delta = DeltaFile.decode(objects.readExisting(entry.key()), entry.key());
+          byte[] object = objects.readExisting(entry.key());
+          bytes += object.length;
+          DeltaFile delta = DeltaFile.decode(object, entry.key());
           delta.applyTo(temp);
           chainPages.put(entry.key(), delta.pageNumbers());
         }
@@ -156,24 +176,39 @@ public final class PageDeltaStore implements DatabaseStore {
       PageHashes hashes = PageHashes.of(temp);
       if (!hashes.checksum().equals(manifest.checksum())) {
         if (incremental) {
-          known.remove(db);
-          rebuild(db, manifest, etag, null, target);
-          return;
+          return bytes + rebuild(db, manifest, etag, null, target);
         }
         throw new CorruptDatabaseException("database " + db + " rebuilt from " + manifest.snapshot().key() + " and "
             + (manifest.chain().size() - 1) + " deltas has checksum " + hashes.checksum() + ", its manifest says "
             + manifest.checksum());
       }
       LocalCopy.moveOver(temp, target);
-      known.put(db, new Known(etag, manifest, hashes, inChain(chainPages, manifest.chain())));
+      known.put(db, new Known(etag, manifest, hashes, inChain(chainPages, manifest.chain()), null));
+      return bytes;
     } finally {
       LocalCopy.removeLeftover(temp);
     }
   }
 
   private void download(String key, Path file) {
-    if (!(objects.download(key, null, file) instanceof Read.Found)) {
+    if (!(objects.download(key, null, file, true) instanceof Read.Found)) {
       throw new ObjectGoneException(key);
+    }
+  }
+
+  /** Drops what the store knows of {@code db}, and its base copy. */
+  private void forget(String db) {
+    Known gone = known.remove(db);
+    if (gone != null && gone.base() != null) {
+      LocalCopy.removeLeftover(gone.base());
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new DatabaseFileException(file, "size", e);
     }
   }
 
@@ -211,7 +246,10 @@ public final class PageDeltaStore implements DatabaseStore {
     }
     Manifest baseManifest = creates ? null : base != null ? base.manifest() : current(keys, expectedEtag);
     PageHashes hashes = PageHashes.of(file);
-    Next next = base == null || version <= baseManifest.version() ? null : deltaPlan(keys, file, hashes, base, version);
+    Path baseCopy = baseCopyOf(file);
+    boolean hasBase = base != null && baseCopy.equals(base.base()) && Files.isRegularFile(baseCopy);
+    Next next = base == null || version <= baseManifest.version() ? null
+        : deltaPlan(keys, file, hasBase ? baseCopy : null, hashes, base, version);
     if (next == null) {
       next = snapshot(keys, file, hashes, baseManifest, version);
     }
@@ -225,8 +263,46 @@ public final class PageDeltaStore implements DatabaseStore {
     } catch (PublishConflictException | AwsCallFailedException e) {
       etag = committedEtag(keys, manifest, e);
     }
-    known.put(db, new Known(etag, manifest, hashes, next.chainPages()));
+    Path updated = updateBaseCopy(file, hasBase ? baseCopy : null, next.delta(), baseCopy);
+    Known previous = known.put(db, new Known(etag, manifest, hashes, next.chainPages(), updated));
+    if (previous != null && previous.base() != null && !previous.base().equals(updated)) {
+      LocalCopy.removeLeftover(previous.base());
+    }
     return new Published(etag, next.bytesUploaded() + json.length);
+  }
+
+  /** Where the store keeps its copy of the last version it published from {@code file}. */
+  private static Path baseCopyOf(Path file) {
+    Path absolute = file.toAbsolutePath();
+    return absolute.resolveSibling(absolute.getFileName() + ".sqlq-base");
+  }
+
+  /**
+   * Brings the base copy to the version just published: writes the delta into it when it held
+   * the version before, else copies {@code file} whole.
+   *
+   * @return {@code baseCopy}, or null when it could not be written (the next delta then carries
+   *     whole pages; it is never wrong, only larger)
+   */
+  private static Path updateBaseCopy(Path file, Path current, DeltaFile delta, Path baseCopy) {
+    try {
+      if (current != null && delta != null) {
+        delta.applyTo(current);
+      } else {
+        Path temp = LocalCopy.tempBeside(baseCopy);
+        try {
+          Files.copy(file, temp);
+          LocalCopy.moveOver(temp, baseCopy);
+        } finally {
+          LocalCopy.removeLeftover(temp);
+        }
+      }
+      return baseCopy;
+    } catch (IOException | DatabaseFileException e) {
+      log.warn("could not update the base copy {}; the next delta carries whole pages: {}", baseCopy, e.toString());
+      LocalCopy.removeLeftover(baseCopy);
+      return null;
+    }
   }
 
   /**
@@ -264,18 +340,26 @@ public final class PageDeltaStore implements DatabaseStore {
     };
   }
 
-  /** The chain after a publish: the new head, level-0 delta bytes since the snapshot, the entries and their pages. */
+  /**
+   * The chain after a publish: the new head, level-0 delta bytes since the snapshot, the entries
+   * and their pages, and this version's level-0 delta (null for a snapshot).
+   */
   private record Next(String head, long deltaBytes, List<ChainEntry> chain, Map<String, int[]> chainPages,
-      long bytesUploaded) {}
+      long bytesUploaded, DeltaFile delta) {}
 
-  /** Uploads this version's delta and any merge; null when the rules call for a snapshot instead. */
-  private Next deltaPlan(DatabaseKeys keys, Path file, PageHashes hashes, Known base, long version) {
+  /**
+   * Uploads this version's delta and any merge; null when the rules call for a snapshot instead.
+   *
+   * @param baseCopy null, or a copy of the version {@code base} describes
+   */
+  private Next deltaPlan(DatabaseKeys keys, Path file, Path baseCopy, PageHashes hashes, Known base, long version) {
     Manifest manifest = base.manifest();
     if (hashes.pageCount() < base.hashes().pageCount() || hashes.pageSize() != base.hashes().pageSize()) {
       return null;
     }
     int[] changed = hashes.changedSince(base.hashes());
-    byte[] delta = DeltaFile.of(file, hashes, changed, manifest.version() + 1, version).encode();
+    DeltaFile level0 = DeltaFile.of(file, baseCopy, hashes, changed, manifest.version() + 1, version);
+    byte[] delta = level0.encode();
     long deltaBytes = manifest.deltaBytes() + delta.length;
     if (deltaBytes >= hashes.length()) {
       return null;
@@ -302,8 +386,8 @@ public final class PageDeltaStore implements DatabaseStore {
         }
       }
       long from = run.get(0).from();
-      byte[] merged = DeltaFile.of(file, hashes, pages.stream().mapToInt(Integer::intValue).toArray(), from, version)
-          .encode();
+      byte[] merged = DeltaFile.of(file, null, hashes, pages.stream().mapToInt(Integer::intValue).toArray(), from,
+          version).encode();
       String mergedKey = keys.merged(from, version, newId());
       ChainEntry entry = new ChainEntry(mergedKey, false, run.get(0).level() + 1, from, version, merged.length);
       run.clear();
@@ -319,7 +403,7 @@ public final class PageDeltaStore implements DatabaseStore {
       objects.create(upload.key(), RequestBody.fromBytes(upload.bytes()), Map.of());
       uploaded += upload.bytes().length;
     }
-    return new Next(id, deltaBytes, chain, inChain(chainPages, chain), uploaded);
+    return new Next(id, deltaBytes, chain, inChain(chainPages, chain), uploaded, level0);
   }
 
   private record Upload(String key, byte[] bytes) {}
@@ -333,14 +417,34 @@ public final class PageDeltaStore implements DatabaseStore {
     return run.stream().allMatch(e -> !e.snapshot() && e.level() == level);
   }
 
-  /** Uploads {@code file} whole: the chain becomes this snapshot alone. */
+  /** Uploads {@code file} whole, compressed: the chain becomes this snapshot alone. */
   private Next snapshot(DatabaseKeys keys, Path file, PageHashes hashes, Manifest base, long version) {
     String id = newId();
     String key = keys.log(version, id, base == null ? DatabaseKeys.NO_PARENT : base.head(), true);
-    objects.create(key, RequestBody.fromFile(file),
-        Map.of(VERSION_METADATA, Long.toString(version), CHECKSUM_METADATA, hashes.checksum()));
-    return new Next(id, 0, List.of(new ChainEntry(key, true, 0, version, version, hashes.length())), Map.of(),
-        hashes.length());
+    Path compressed = LocalCopy.tempBeside(file);
+    try {
+      long bytes = compress(file, compressed);
+      objects.create(key, RequestBody.fromFile(compressed),
+          Map.of(VERSION_METADATA, Long.toString(version), CHECKSUM_METADATA, hashes.checksum()));
+      return new Next(id, 0, List.of(new ChainEntry(key, true, 0, version, version, bytes)), Map.of(), bytes, null);
+    } finally {
+      LocalCopy.removeLeftover(compressed);
+    }
+  }
+
+  /**
+   * Writes {@code file} as one Zstandard frame (level {@value DeltaFile#ZSTD_LEVEL}) to {@code to}.
+   *
+   * @return the bytes written
+   */
+  private static long compress(Path file, Path to) {
+    try (OutputStream out = new ZstdOutputStream(Files.newOutputStream(to, StandardOpenOption.CREATE_NEW),
+        DeltaFile.ZSTD_LEVEL)) {
+      Files.copy(file, out);
+    } catch (IOException e) {
+      throw new DatabaseFileException(file, "compress a snapshot", e);
+    }
+    return size(to);
   }
 
   private static Map<String, int[]> inChain(Map<String, int[]> pages, List<ChainEntry> chain) {

@@ -1,7 +1,14 @@
 package io.sqlq.core.store;
 
 import io.sqlq.core.aws.AwsCallFailedException;
+import com.github.luben.zstd.ZstdIOException;
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -79,16 +86,33 @@ final class S3Objects {
 
   /**
    * Downloads {@code key} into {@code file}, which must not exist, unless the object still has
-   * {@code ifNoneMatch} (null: unconditionally).
+   * {@code ifNoneMatch} (null: unconditionally); a {@code zstd} object (one Zstandard frame, RFC
+   * 8878) is decompressed on the way, without holding it in memory.
    *
    * @return the object's ETag and metadata, or {@link Read.NotModified}/{@link Read.Missing}
    * @throws AwsCallFailedException for any other answer
+   * @throws CorruptDatabaseException when a {@code zstd} object does not decompress
+   * @throws DatabaseFileException when {@code file} cannot be written (the SDK wraps what its
+   *     response transformer throws; this unwraps both)
    */
-  Read download(String key, String ifNoneMatch, Path file) {
+  Read download(String key, String ifNoneMatch, Path file, boolean zstd) {
     return get(key, ifNoneMatch, request -> {
-      GetObjectResponse response = s3.getObject(request, ResponseTransformer.toFile(file));
+      GetObjectResponse response = zstd ? s3.getObject(request, (answer, body) -> decompress(key, body, file, answer))
+          : s3.getObject(request, ResponseTransformer.toFile(file));
       return new Read.Found(new byte[0], response.eTag(), response.metadata());
     });
+  }
+
+  private static GetObjectResponse decompress(String key, InputStream body, Path file, GetObjectResponse answer) {
+    try (InputStream in = new ZstdInputStream(body);
+        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+      in.transferTo(out);
+      return answer;
+    } catch (ZstdIOException e) {
+      throw new CorruptDatabaseException("object " + key + " does not decompress: " + e.getMessage());
+    } catch (IOException e) {
+      throw new DatabaseFileException(file, "download " + key, e);
+    }
   }
 
   /**
@@ -107,6 +131,11 @@ final class S3Objects {
       }
       throw AwsCallFailedException.of("S3 GetObject " + key, e);
     } catch (SdkException e) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof CorruptDatabaseException || cause instanceof DatabaseFileException) {
+          throw (RuntimeException) cause;
+        }
+      }
       throw AwsCallFailedException.of("S3 GetObject " + key, e);
     }
   }

@@ -13,7 +13,7 @@ class DeltaFileTest {
   @TempDir Path dir;
 
   @Test
-  void aDeltaOfTheChangedPages_roundTripsAndTurnsTheBaseIntoTheNewVersion() throws Exception {
+  void aDeltaOfWholeChangedPages_roundTripsAndTurnsTheBaseIntoTheNewVersion() throws Exception {
     byte[] base = random(10 * 4096, 1);
     byte[] next = base.clone();
     next[3 * 4096 + 7] ^= 1;
@@ -24,14 +24,48 @@ class DeltaFileTest {
     PageHashes after = PageHashes.of(nextFile);
 
     int[] changed = after.changedSince(before);
-    DeltaFile delta = DeltaFile.of(nextFile, after, changed, 2, 2);
+    DeltaFile delta = DeltaFile.of(nextFile, null, after, changed, 2, 2);
     DeltaFile decoded = DeltaFile.decode(delta.encode(), "test");
     decoded.applyTo(baseFile);
 
     assertThat(changed).containsExactly(4, 11, 12);
     assertThat(decoded).isEqualTo(delta);
+    assertThat(delta.pageNumbers()).containsExactly(4, 11, 12);
+    assertThat(delta.data()).hasSize(2 * 4096 + 100);
     assertThat(baseFile).hasSameBinaryContentAs(nextFile);
     assertThat(PageHashes.of(baseFile).checksum()).isEqualTo(decoded.checksum()).isEqualTo(after.checksum());
+  }
+
+  @Test
+  void aDeltaAgainstACopyOfTheBase_carriesOnlyTheChangedBytesOfOldPagesAndNewPagesWhole() throws Exception {
+    byte[] base = random(10 * 4096, 1);
+    byte[] next = base.clone();
+    next[3 * 4096 + 7] ^= 1;
+    next[3 * 4096 + 7 + DeltaFile.RANGE_GAP - 1] ^= 1;
+    next[5 * 4096 + 100] ^= 1;
+    next[5 * 4096 + 100 + DeltaFile.RANGE_GAP + 1] ^= 1;
+    byte[] grown = concat(next, random(4096, 2));
+    Path baseFile = Files.write(dir.resolve("base"), base);
+    Path nextFile = Files.write(dir.resolve("next"), grown);
+    PageHashes after = PageHashes.of(nextFile);
+
+    DeltaFile delta = DeltaFile.of(nextFile, baseFile, after, after.changedSince(PageHashes.of(baseFile)), 2, 2);
+    Path reader = Files.write(dir.resolve("reader"), base);
+    DeltaFile.decode(delta.encode(), "test").applyTo(reader);
+
+    assertThat(delta.ranges()).containsExactly(
+        4, 7, DeltaFile.RANGE_GAP,
+        6, 100, 1, 6, 100 + DeltaFile.RANGE_GAP + 1, 1,
+        11, 0, 4096);
+    assertThat(reader).hasSameBinaryContentAs(nextFile);
+  }
+
+  @Test
+  void anObjectThatIsNotAZstandardFrame_isRefusedAsCorrupt() {
+    byte[] raw = "SQLQDLT1 an object of the first delta format".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    assertThatThrownBy(() -> DeltaFile.decode(raw, "db/x/log/2.delta"))
+        .isInstanceOf(CorruptDatabaseException.class).hasMessageContaining("db/x/log/2.delta");
   }
 
   @Test
@@ -40,7 +74,7 @@ class DeltaFileTest {
     Path small = Files.write(dir.resolve("small"), java.util.Arrays.copyOf(Files.readAllBytes(big), 5 * 4096));
     PageHashes hashes = PageHashes.of(small);
 
-    DeltaFile.of(small, hashes, new int[0], 2, 2).applyTo(big);
+    DeltaFile.of(small, null, hashes, new int[0], 2, 2).applyTo(big);
 
     assertThat(big).hasSameBinaryContentAs(small);
   }
@@ -48,7 +82,7 @@ class DeltaFileTest {
   @Test
   void aFlippedBitAnywhereInADelta_isRefusedByItsTrailer() throws Exception {
     Path file = Files.write(dir.resolve("f"), random(3 * 4096, 4));
-    byte[] encoded = DeltaFile.of(file, PageHashes.of(file), new int[] {2}, 1, 1).encode();
+    byte[] encoded = DeltaFile.of(file, null, PageHashes.of(file), new int[] {2}, 1, 1).encode();
     encoded[encoded.length / 2] ^= 0x10;
 
     assertThatThrownBy(() -> DeltaFile.decode(encoded, "db/x/log/1.delta"))
@@ -63,10 +97,10 @@ class DeltaFileTest {
     next[4096] ^= 1;
     Path nextFile = Files.write(dir.resolve("next"), next);
     PageHashes after = PageHashes.of(nextFile);
-    DeltaFile honest = DeltaFile.of(nextFile, after, after.changedSince(PageHashes.of(baseFile)), 2, 2);
-    byte[] wrongPage = honest.pages().clone();
+    DeltaFile honest = DeltaFile.of(nextFile, null, after, after.changedSince(PageHashes.of(baseFile)), 2, 2);
+    byte[] wrongPage = honest.data().clone();
     wrongPage[100] ^= 1;
-    DeltaFile wrong = new DeltaFile(honest.pageSize(), honest.length(), 2, 2, honest.checksum(), honest.pageNumbers(),
+    DeltaFile wrong = new DeltaFile(honest.pageSize(), honest.length(), 2, 2, honest.checksum(), honest.ranges(),
         wrongPage);
 
     wrong.applyTo(baseFile);
@@ -86,10 +120,15 @@ class DeltaFileTest {
   }
 
   @Test
-  void pageNumbersOutOfOrderOrPastTheFile_areRejected() {
-    assertThatThrownBy(() -> new DeltaFile(4096, 8192, 1, 1, "00".repeat(32), new int[] {2, 1}, new byte[8192]))
+  void rangesOutOfOrderOverlappingOrPastTheFile_areRejected() {
+    String checksum = "00".repeat(32);
+    assertThatThrownBy(() -> new DeltaFile(4096, 8192, 1, 1, checksum, new int[] {2, 0, 4096, 1, 0, 4096},
+        new byte[8192])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DeltaFile(4096, 8192, 1, 1, checksum, new int[] {1, 0, 10, 1, 5, 10},
+        new byte[20])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DeltaFile(4096, 8192, 1, 1, checksum, new int[] {3, 0, 4096}, new byte[4096]))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new DeltaFile(4096, 8192, 1, 1, "00".repeat(32), new int[] {3}, new byte[4096]))
+    assertThatThrownBy(() -> new DeltaFile(4096, 8192, 1, 1, checksum, new int[] {2, 4000, 100}, new byte[100]))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -143,6 +143,72 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
   }
 
   @Test
+  void aStoreThatPublishedTheVersionBefore_uploadsOnlyTheChangedBytes_aStoreWithoutItsCopyWholePages()
+      throws Exception {
+    var writer = new PageDeltaStore(moto.s3(), BUCKET, "");
+    Path db = dir.resolve("work.sqlite");
+    sql(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t(v) SELECT hex(randomblob(100)) FROM "
+        + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c)");
+    String etag = writer.publish(name, db, null, 1).etag();
+    sql(db, "INSERT INTO t(v) VALUES ('one more row')");
+    etag = writer.publish(name, db, etag, 2).etag();
+    sql(db, "INSERT INTO t(v) VALUES ('and another')");
+
+    long ranged = writer.publish(name, db, etag, 3).bytesUploaded();
+    Manifest afterRanged = manifest(name);
+    sql(db, "INSERT INTO t(v) VALUES ('and a third')");
+    Files.copy(db, dir.resolve("fresh.sqlite"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    String etag3 = moto.s3().headObject(b -> b.bucket(BUCKET).key(keys.manifest())).eTag();
+
+    assertThat(afterRanged.chain().get(afterRanged.chain().size() - 1).bytes())
+        .as("the bytes of one new cell and its page headers, not two or three 4 KiB pages").isLessThan(1024);
+    assertThat(ranged).isEqualTo(afterRanged.chain().get(afterRanged.chain().size() - 1).bytes()
+        + afterRanged.encode().length);
+    var fresh = new PageDeltaStore(moto.s3(), BUCKET, "");
+    fresh.fetch(name, null, dir.resolve("reader.sqlite"));
+    long wholePages = fresh.publish(name, dir.resolve("fresh.sqlite"), etag3, 4).bytesUploaded();
+    assertThat(wholePages).as("the store without a copy of version 3 sends whole pages").isGreaterThan(2 * ranged);
+    Path check = dir.resolve("check.sqlite");
+    new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, null, check);
+    assertThat(check).hasSameBinaryContentAs(dir.resolve("fresh.sqlite"));
+  }
+
+  @Test
+  void theBaseCopyBesideThePublishedFile_followsEachPublish_andIsDroppedWhenAnotherWriterIsCaughtUp()
+      throws Exception {
+    var writer = new PageDeltaStore(moto.s3(), BUCKET, "");
+    Path db = dir.resolve("work.sqlite");
+    Path baseCopy = dir.resolve("work.sqlite.sqlq-base");
+    sql(db, "CREATE TABLE t(v)");
+    String etag = writer.publish(name, db, null, 1).etag();
+    sql(db, "INSERT INTO t VALUES ('mine')");
+    etag = writer.publish(name, db, etag, 2).etag();
+    assertThat(baseCopy).hasSameBinaryContentAs(db);
+
+    Path theirs = dir.resolve("theirs.sqlite");
+    var other = new PageDeltaStore(moto.s3(), BUCKET, "");
+    other.fetch(name, null, theirs);
+    sql(theirs, "INSERT INTO t VALUES ('theirs')");
+    other.publish(name, theirs, etag, 3);
+    writer.fetch(name, etag, db);
+
+    assertThat(baseCopy).doesNotExist();
+    assertThat(db).hasSameBinaryContentAs(theirs);
+  }
+
+  @Test
+  void aSnapshotThatDoesNotDecompress_isRefusedAsCorrupt() throws Exception {
+    Path db = dir.resolve("work.sqlite");
+    sql(db, "CREATE TABLE t(v)");
+    new PageDeltaStore(moto.s3(), BUCKET, "").publish(name, db, null, 1);
+    String snapshot = manifest(name).snapshot().key();
+    moto.s3().putObject(b -> b.bucket(BUCKET).key(snapshot), RequestBody.fromString("not a Zstandard frame"));
+
+    assertThatThrownBy(() -> new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, null, dir.resolve("copy.sqlite")))
+        .isInstanceOf(CorruptDatabaseException.class).hasMessageContaining(snapshot);
+  }
+
+  @Test
   void aFreshReaderAndACatchUp_across120Versions_needFewGetsAndRebuildTheExactFile() throws Exception {
     var writer = new PageDeltaStore(moto.s3(), BUCKET, "");
     Path db = dir.resolve("work.sqlite");
@@ -161,16 +227,18 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     }
     gets.reset();
 
-    assertThat(reader.fetch(name, readerEtag, copy)).isEqualTo(new Fetched.Downloaded(etag));
+    Fetched caughtUp = reader.fetch(name, readerEtag, copy);
     long catchUpGets = gets.calls.get();
     long catchUpBytes = gets.bytes.get();
     gets.reset();
     Path fresh = dir.resolve("fresh.sqlite");
-    new PageDeltaStore(counted, BUCKET, "").fetch(name, null, fresh);
+    Fetched fromNothing = new PageDeltaStore(counted, BUCKET, "").fetch(name, null, fresh);
     System.out.printf("121 versions, file %,d bytes, chain %d objects; catch-up from version 10: %d GETs, %,d bytes;"
         + " fresh reader: %d GETs, %,d bytes%n", Files.size(db), manifest(name).chain().size(), catchUpGets,
         catchUpBytes, gets.calls.get(), gets.bytes.get());
 
+    assertThat(caughtUp).isEqualTo(new Fetched.Downloaded(etag, catchUpBytes));
+    assertThat(fromNothing).isEqualTo(new Fetched.Downloaded(etag, gets.bytes.get()));
     assertThat(copy).hasSameBinaryContentAs(db);
     assertThat(fresh).hasSameBinaryContentAs(db);
     assertThat(gets.calls.get()).isLessThanOrEqualTo(2 + PageDeltaStore.MAX_CHAIN_DELTAS);
@@ -320,7 +388,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
 
     Path fresh = dir.resolve("fresh.sqlite");
     assertThat(new PageDeltaStore(moto.s3(), BUCKET, "").fetch(name, v1Etag, fresh))
-        .isEqualTo(new Fetched.Downloaded(etag));
+        .isInstanceOfSatisfying(Fetched.Downloaded.class, d -> assertThat(d.etag()).isEqualTo(etag));
     assertThat(fresh).hasSameBinaryContentAs(copy);
     assertThat(manifest(name).snapshot().snapshot()).isTrue();
     assertThatThrownBy(() -> new PageDeltaStore(moto.s3(), BUCKET, "").publish(name, v1, v1Etag, 2))
