@@ -213,7 +213,7 @@ public final class LocalPipeline implements AutoCloseable {
   private void startConsumers(Options options) {
     reaper = new ScheduledReaper(new LockReaper(ec2, config.lockVpcId(), options.reaperGrace(), Clock.systemUTC()),
         options.reaperPeriod());
-    consumerS3 = clients.newS3Client(options.consumerS3Interceptors());
+    consumerS3 = clients.newS3Client(options.consumerS3Interceptors().toArray(ExecutionInterceptor[]::new));
     Path work;
     try {
       work = Files.createTempDirectory("sqlq-consumer-");

@@ -101,7 +101,7 @@ public final class Faults implements BatchListener {
   }
 
   /**
-   * The interceptor to add to the consumers' S3 client ({@code AwsClients.newS3Client(interceptors)},
+   * The interceptor to add to the consumers' S3 client ({@code AwsClients.newS3Client(interceptor)},
    * or the local pipeline's options), the same instance at each call. It acts only on PutObject of a
    * key ending in {@code /manifest.json}: {@link FaultPoint#STORE_BEFORE_MANIFEST} before the call
    * is sent, {@link FaultPoint#STORE_MANIFEST_ANSWER_LOST} after S3 answered it. Every other call

@@ -65,18 +65,14 @@ public final class AwsClients implements AutoCloseable {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
   }
 
-  /** A new S3 client (path-style against an emulator); the caller closes it. */
-  public S3Client newS3Client() {
-    return newS3Client(List.of());
-  }
-
   /**
-   * A new S3 client built as {@link #newS3Client()} builds one, with {@code interceptors} hearing
-   * every call it makes, in order (the SDK's {@link ExecutionInterceptor} hooks). Tests count calls
-   * or inject faults this way; the Lambda functions add none. The caller closes it.
+   * A new S3 client (path-style against an emulator), with {@code interceptors} hearing every
+   * call it makes, in order (the SDK's {@link ExecutionInterceptor} hooks): tests count calls or
+   * inject faults this way; the Lambda functions add none. The caller closes it.
    */
-  public S3Client newS3Client(List<ExecutionInterceptor> interceptors) {
-    var builder = S3Client.builder().overrideConfiguration(o -> interceptors.forEach(o::addExecutionInterceptor));
+  public S3Client newS3Client(ExecutionInterceptor... interceptors) {
+    var builder = S3Client.builder()
+        .overrideConfiguration(o -> List.of(interceptors).forEach(o::addExecutionInterceptor));
     if (endpoints.s3() != null) {
       builder.forcePathStyle(true);
     }

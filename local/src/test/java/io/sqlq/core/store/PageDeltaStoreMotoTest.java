@@ -59,7 +59,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     moto = MotoFixture.start();
     moto.s3().createBucket(b -> b.bucket(BUCKET));
     clients = new AwsClients(AwsClients.EMULATOR_REGION, Endpoints.of(moto.server().endpoint()));
-    counted = clients.newS3Client(List.of(gets));
+    counted = clients.newS3Client(gets);
   }
 
   @AfterEach
@@ -344,7 +344,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
         }
       }
     };
-    try (S3Client s3 = clients.newS3Client(List.of(firstManifestAnswerLost))) {
+    try (S3Client s3 = clients.newS3Client(firstManifestAnswerLost)) {
       var store = new PageDeltaStore(s3, BUCKET, "");
       store.fetch(name, null, copy);
       sql(copy, "INSERT INTO t VALUES ('v2')");
@@ -424,7 +424,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
   /** A client of the moto server that hears {@link #faults}; closed after the test. */
   private S3Client faultedClient() {
     if (faulted == null) {
-      faulted = clients.newS3Client(List.of(faults.s3Interceptor()));
+      faulted = clients.newS3Client(faults.s3Interceptor());
     }
     return faulted;
   }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ class PageDeltaUploadMeasurement {
     PutCounter puts = new PutCounter();
     try (MotoFixture moto = MotoFixture.start();
         AwsClients clients = new AwsClients(AwsClients.EMULATOR_REGION, Endpoints.of(moto.server().endpoint()));
-        S3Client s3 = clients.newS3Client(List.of(puts))) {
+        S3Client s3 = clients.newS3Client(puts)) {
       s3.createBucket(b -> b.bucket("measure"));
       PageDeltaStore store = new PageDeltaStore(s3, "measure", "");
       Path db = dir.resolve("work.sqlite");
