@@ -65,7 +65,7 @@ class ConsumerHandlerTest {
    */
   @ParameterizedTest
   @EnumSource(value = FaultPoint.class, mode = EnumSource.Mode.EXCLUDE,
-      names = {"STORE_BEFORE_MANIFEST", "STORE_MANIFEST_ANSWER_LOST"})
+      names = {"STORE_BEFORE_MANIFEST", "STORE_MANIFEST_REFUSED", "STORE_MANIFEST_ANSWER_LOST"})
   void aCrashAtAnyStepFailsTheRecordsAndTheRedeliveryAppliesTheRequestOnce(FaultPoint point) {
     handler.handleRequest(event(record("c", "main", "{\"id\":\"c\",\"sql\":\"CREATE TABLE t(v)\"}")), null);
     SQSEvent insert = event(record("i", "main", "{\"id\":\"i\",\"sql\":\"INSERT INTO t VALUES (1)\"}"));

@@ -75,4 +75,22 @@ class RedeliveryIT {
     assertThat(after.results().get(0).rows()).containsExactly(List.of(1L));
     pipeline.faults.disarm();
   }
+
+  @Test
+  void aManifestWriteRefusedAfterTheDeltaWasUploaded_failsTheRecord_andTheRedeliveryAppliesItOnce() throws Exception {
+    SqlqClient client = pipeline.client("manifest-refused");
+    client.submit("CREATE TABLE r(v INTEGER)").get(60, TimeUnit.SECONDS);
+    long failedBefore = pipeline.local.failedRecords();
+    pipeline.faults.arm(FaultPoint.STORE_MANIFEST_REFUSED, 1, 1);
+
+    Reply reply = client.submit("INSERT INTO r VALUES (?)", 7).get(120, TimeUnit.SECONDS);
+    Reply after = client.submit("SELECT count(*) FROM r").get(60, TimeUnit.SECONDS);
+
+    assertThat(pipeline.faults.fired(FaultPoint.STORE_MANIFEST_REFUSED)).isEqualTo(1);
+    assertThat(reply.ok()).isTrue();
+    assertThat(reply.results().get(0).rowsAffected()).isEqualTo(1);
+    assertThat(pipeline.local.failedRecords() - failedBefore).as("records failed and redelivered").isPositive();
+    assertThat(after.results().get(0).rows()).containsExactly(List.of(1L));
+    pipeline.faults.disarm();
+  }
 }

@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The places where {@link Faults} can make a batch fail, each at one step of DESIGN.md
  * ("Consumer: one batch"). Most are heard through {@link io.sqlq.consumer.BatchListener}, between
- * the store's calls; {@link #STORE_BEFORE_MANIFEST} and {@link #STORE_MANIFEST_ANSWER_LOST} are
- * heard inside the store's publish, by {@link Faults#s3Interceptor()} on the consumers' S3 client,
+ * the store's calls; {@link #STORE_BEFORE_MANIFEST}, {@link #STORE_MANIFEST_REFUSED} and
+ * {@link #STORE_MANIFEST_ANSWER_LOST} are heard inside the store's publish, by {@link Faults#s3Interceptor()} on the consumers' S3 client,
  * at the manifest PutObject. A crash point simulates a consumer that dies at that moment
  * ({@link InjectedFaultException}): the batch's records are not deleted and SQS redelivers them. A
  * store point heard by the listener fails as S3 would at that moment, with the exception the
@@ -78,6 +78,22 @@ public enum FaultPoint {
    * call before any attempt; it lets the crash out unwrapped.
    */
   STORE_BEFORE_MANIFEST,
+  /**
+   * Step 5, inside the store's publish: the delta or snapshot is uploaded, and S3 refuses the
+   * manifest PutObject with 412 Precondition Failed, as it refuses a stale consumer after another
+   * writer committed; nothing of the manifest is written. The store reads the manifest back, finds
+   * another head than its own, and the batch fails with {@link PublishConflictException}. Heard in
+   * {@code beforeExecution}, which lets the SDK's {@link S3Exception} out as S3 would send it.
+   */
+  STORE_MANIFEST_REFUSED {
+    @Override
+    RuntimeException failure(int ordinal) {
+      return S3Exception.builder().statusCode(412)
+          .awsErrorDetails(AwsErrorDetails.builder().errorCode("PreconditionFailed")
+              .errorMessage("At least one of the pre-conditions you specified did not hold").build())
+          .message("injected 412 PreconditionFailed").build();
+    }
+  },
   /**
    * Step 5, inside the store's publish: S3 performs the manifest PutObject, and its answer is lost:
    * the call throws the SDK's {@link ApiCallTimeoutException} (an {@code SdkClientException}, as

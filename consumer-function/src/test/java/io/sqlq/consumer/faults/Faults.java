@@ -185,6 +185,7 @@ public final class Faults implements BatchListener {
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
       if (writesManifest(context.request())) {
         check(FaultPoint.STORE_BEFORE_MANIFEST);
+        check(FaultPoint.STORE_MANIFEST_REFUSED);
       }
     }
 

@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.InterceptorContext;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class FaultsTest {
   private final Faults faults = new Faults();
@@ -83,7 +84,8 @@ class FaultsTest {
 
   @Test
   void theS3InterceptorFailsAManifestPutObjectOnly_beforeItIsSentOrAfterItsAnswer() {
-    faults.arm(FaultPoint.STORE_BEFORE_MANIFEST, 1, 10);
+    faults.arm(FaultPoint.STORE_BEFORE_MANIFEST, 1, 1);
+    faults.arm(FaultPoint.STORE_MANIFEST_REFUSED, 1, 1);
     faults.arm(FaultPoint.STORE_MANIFEST_ANSWER_LOST, 1, 10);
     ExecutionInterceptor s3 = faults.s3Interceptor();
     ExecutionAttributes attributes = new ExecutionAttributes();
@@ -101,9 +103,12 @@ class FaultsTest {
     assertThatThrownBy(() -> s3.beforeExecution(context(put("db/main/manifest.json")), attributes))
         .isInstanceOfSatisfying(InjectedFaultException.class,
             e -> assertThat(e.point()).isEqualTo(FaultPoint.STORE_BEFORE_MANIFEST));
+    assertThatThrownBy(() -> s3.beforeExecution(context(put("db/main/manifest.json")), attributes))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
     assertThatThrownBy(() -> s3.afterExecution(context(put("tenant-a/db/main/manifest.json")), attributes))
         .isInstanceOf(ApiCallTimeoutException.class);
     assertThat(faults.fired(FaultPoint.STORE_BEFORE_MANIFEST)).isEqualTo(1);
+    assertThat(faults.fired(FaultPoint.STORE_MANIFEST_REFUSED)).isEqualTo(1);
     assertThat(faults.fired(FaultPoint.STORE_MANIFEST_ANSWER_LOST)).isEqualTo(1);
     assertThat(faults.s3Interceptor()).isSameAs(s3);
   }
