@@ -49,7 +49,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + " lock waits, and their ratios.",
         "Modes: sqlite, applier, pipeline, baseline. Workloads: Chinook 1.4.4, inserts into databases of about"
             + " 1/16/128 MB, a 90/10 read/write mix, inserts over 1/4/16 databases; and the latency of each kind of"
-            + " read (warm snapshot, warm latest, cold, read-your-writes, through the queue)."})
+            + " read (warm snapshot, warm latest, cold, read-your-writes, through the queue); and what each storage"
+            + " layout uploads and downloads for 300,000 generated INSERTs."})
 public final class BenchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
   /** The Chinook script, relative to the repository's root (the working directory of {@code ./sqlq}). */
@@ -77,8 +78,8 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> modeNames;
 
   @Option(names = "--series", split = ",", paramLabel = "SERIES",
-      description = "Workload series to run, of chinook, size, mix, databases, reads (default: all; reads needs the"
-          + " pipeline mode).")
+      description = "Workload series to run, of chinook, size, mix, databases, reads, storage (default: all; reads"
+          + " needs the pipeline mode, storage the applier mode).")
   List<String> seriesNames;
 
   @Option(names = "--baseline-seconds", paramLabel = "S",
@@ -107,6 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (series.contains(Series.READS) && seriesNames != null && !modes.contains(Mode.PIPELINE)) {
       throw new IllegalArgumentException("the reads series runs on the pipeline's stack: add the pipeline mode");
     }
+    if (series.contains(Series.STORAGE) && seriesNames != null && !modes.contains(Mode.APPLIER)) {
+      throw new IllegalArgumentException("the storage series runs the applier: add the applier mode");
+    }
     if (maxPollers < 1) {
       throw new IllegalArgumentException("--max-pollers must be at least 1, not " + maxPollers);
     }
@@ -124,17 +128,21 @@ public final class BenchCommand implements Callable<Integer> {
       log.info("workloads built in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
       String loadBefore = loadAverage();
       List<ReadFigures> reads = new ArrayList<>();
-      List<Figures> results = run(workloads, modes, series.contains(Series.READS), budget, scratch, err, reads);
+      List<StorageFigures> storage = new ArrayList<>();
+      List<Figures> results = run(workloads, modes, series, budget, scratch, err, reads, storage);
+      StorageFigures stored = storage.isEmpty() ? null : storage.getFirst();
       BenchReport bench = new BenchReport(commandLine(), started.truncatedTo(ChronoUnit.SECONDS).toString(),
           (System.nanoTime() - startNanos) / 1e9, quick, machine(loadBefore), descriptions(modes),
-          notes(modes, budget, workloads, reads), results, BenchReport.ratios(results), BenchReport.TARGETS, reads);
+          notes(modes, budget, workloads, reads, stored), results, BenchReport.ratios(results), BenchReport.TARGETS,
+          reads, stored);
       if (report != null) {
         bench.write(report);
       }
       PrintStream out = System.out;
       out.print(json ? bench.json() + System.lineSeparator() : bench.table());
       out.flush();
-      return results.stream().allMatch(f -> f.errors() == 0) && reads.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
+      return results.stream().allMatch(f -> f.errors() == 0) && reads.stream().allMatch(r -> r.errors() == 0)
+          && storage.stream().allMatch(s -> s.errors() == 0) ? 0 : 1;
     } finally {
       deleteTree(scratch);
     }
@@ -142,15 +150,18 @@ public final class BenchCommand implements Callable<Integer> {
 
   /**
    * Runs every mode on every workload, the modes of one workload one after another; then, with
-   * {@code withReads} and the pipeline mode, the read series into {@code reads}.
+   * the reads series and the pipeline mode, the read series into {@code reads}; then, with the
+   * storage series and the applier mode, the storage series into {@code storage}.
    */
-  private List<Figures> run(List<Workload> workloads, Set<Mode> modes, boolean withReads, Duration budget,
-      Path scratch, PrintStream err, List<ReadFigures> reads) throws Exception {
-    boolean reading = withReads && modes.contains(Mode.PIPELINE);
+  private List<Figures> run(List<Workload> workloads, Set<Mode> modes, Set<Series> series, Duration budget,
+      Path scratch, PrintStream err, List<ReadFigures> reads, List<StorageFigures> storage) throws Exception {
+    boolean reading = series.contains(Series.READS) && modes.contains(Mode.PIPELINE);
+    boolean storing = series.contains(Series.STORAGE) && modes.contains(Mode.APPLIER);
+    StorageRuns.Plan storagePlan = quick ? StorageRuns.Plan.QUICK : StorageRuns.Plan.FULL;
     long planned = workloads.stream().mapToLong(w -> (long) w.totalStatements() * modes.size()).sum()
-        + (reading ? ReadRuns.total(reads()) : 0);
+        + (reading ? ReadRuns.total(reads()) : 0) + (storing ? storagePlan.inserts() : 0);
     List<Figures> results = new ArrayList<>();
-    boolean aws = modes.stream().anyMatch(Mode::usesAws);
+    boolean aws = storing || modes.stream().anyMatch(Mode::usesAws);
     try (LocalEmulators emulators = aws ? LocalEmulators.start() : null;
         AwsClients clients = aws ? new AwsClients(AwsClients.EMULATOR_REGION, emulators.endpoints()) : null;
         AwsRuns.BaselineStack baseline = modes.contains(Mode.BASELINE)
@@ -198,6 +209,12 @@ public final class BenchCommand implements Callable<Integer> {
           bar.setExtraMessage(" reads");
           Path seed = Workloads.seed(scratch.resolve("reads.sqlite"), (long) readsMb() << 20, 8);
           reads.addAll(ReadRuns.run(pipelines.with(1), seed, Workloads.rows(seed), reads(), bar::step));
+        }
+        if (storing) {
+          bar.setExtraMessage(" storage");
+          Path dir = Files.createDirectories(scratch.resolve("storage"));
+          storage.add(StorageRuns.run(clients, storagePlan, dir, bar::stepBy));
+          deleteTree(dir);
         }
       }
     }
@@ -321,7 +338,8 @@ public final class BenchCommand implements Callable<Integer> {
     return descriptions;
   }
 
-  private List<String> notes(Set<Mode> modes, Duration budget, List<Workload> workloads, List<ReadFigures> reads) {
+  private List<String> notes(Set<Mode> modes, Duration budget, List<Workload> workloads, List<ReadFigures> reads,
+      StorageFigures storage) {
     List<String> notes = new ArrayList<>();
     notes.add("All modes run in this one process, one after another, on the same statements; the AWS APIs are"
         + " ElasticMQ (SQS) and moto_server (S3, EC2) on loopback (each call takes milliseconds there, tens of ms on AWS: see BENCHMARKS.md).");
@@ -353,6 +371,17 @@ public final class BenchCommand implements Callable<Integer> {
           + " one thread, one point read by primary key of the generated table at a time, on two databases of"
           + " %.1f MB seeded in S3; the client's snapshot cache keeps a snapshot current for 60 s (snapshotMaxAge)."
           + " Each read's rows are checked.", reads.getFirst().databaseMb()));
+    }
+    if (storage != null) {
+      notes.add(String.format(Locale.ROOT, "The storage series applies %,d generated single-row INSERTs (about"
+          + " 150-byte rows, one table, one index on a random customer key; one producer, as the SDK numbers"
+          + " requests) in batches of %,d requests with the consumer's applier onto a working copy, then publishes"
+          + " each batch to moto_server twice: through layout v2 (PageDeltaStore: changed pages, merges, snapshots,"
+          + " the manifest) and as the whole-file layout did (one PutObject of the file). Bytes are the PutObjects'"
+          + " and GetObjects' Content-Length; changed pages are found by comparing each version with the one before"
+          + " page by page; statements/s of a layout is the statements over the apply time plus that layout's"
+          + " publish time, both in this run. Checked: every reply succeeded, the working copy holds every row,"
+          + " a fresh fetch gives the same bytes.", storage.inserts(), storage.batchRequests()));
     }
     return notes;
   }

@@ -29,10 +29,11 @@ import java.util.Optional;
  * @param ratios per workload, the statements/s ratios the issue asks for
  * @param targets the ratios sqlq aims at on Chinook
  * @param reads one row per kind of read ({@link ReadRuns.Kind}), empty when the read series did not run
+ * @param storage the storage series' figures ({@link StorageRuns}), null when it did not run
  */
 record BenchReport(String command, String startedAt, double seconds, boolean quick, Map<String, String> machine,
     Map<String, String> modes, List<String> notes, List<Figures> results, List<Ratios> ratios,
-    Map<String, Double> targets, List<ReadFigures> reads) {
+    Map<String, Double> targets, List<ReadFigures> reads, StorageFigures storage) {
 
   /** The files {@link #write} makes in a report directory. */
   static final List<String> FILES = List.of("report.md", "report.json", "by-mode.png", "by-size.png",
@@ -115,7 +116,22 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
             ms(r.latencyMs().get("p99")), ms(r.latencyMs().get("max")), r.s3CallsPerRead()));
       }
     }
+    if (storage != null && storage.errors() == 0) {
+      out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-7s %10s %10s %10s %6s %9s %9s %9s%n",
+          "storage", "file", "changed", "v2 up", "v2/chg", "apply ms", "v2 ms", "whole ms"));
+      for (StorageFigures.Batch b : storage.batches()) {
+        out.append(String.format(Locale.ROOT, "%-7s %10s %10s %10s %6.2f %9s %9s %9s%n", "batch " + b.number(),
+            bytes((double) b.fileBytes()), bytes((double) b.changedPageBytes()), bytes((double) b.v2UploadBytes()),
+            b.v2UploadBytes() / (double) Math.max(1, b.changedPageBytes()), ms(b.applyMs()), ms(b.v2PublishMs()),
+            ms(b.wholeFilePublishMs())));
+      }
+      storageTotals().forEach((what, value) -> out.append(String.format(Locale.ROOT, "%-40s %s%n", what, value)));
+    }
     out.append(System.lineSeparator());
+    if (storage != null && storage.errors() > 0) {
+      out.append(String.format(Locale.ROOT, "! storage: %d errors, no figures; the first: %s%n", storage.errors(),
+          storage.firstError()));
+    }
     reads.stream().filter(r -> r.errors() > 0).forEach(r -> out.append(String.format(Locale.ROOT,
         "! reads %s: %d failed, the first: %s%n", r.kind(), r.errors(), r.firstError())));
     results.stream().filter(f -> f.errors() > 0).forEach(f -> out.append(String.format(Locale.ROOT,
@@ -184,14 +200,25 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
             ms(r.latencyMs().get("max")), r.s3CallsPerRead()));
       }
     }
+    if (storage != null && storage.errors() == 0) {
+      md.append(String.format(Locale.ROOT, "%nStorage layouts (%,d INSERTs in %d batches of %,d requests, both layouts"
+          + " published after each batch):%n%n| figure | value |%n|---|---:|%n", storage.inserts(), storage.versions(),
+          storage.batchRequests()));
+      storageTotals().forEach((what, value) -> md.append("| ").append(what).append(" | ").append(value).append(" |\n"));
+    }
     md.append("\nModes:\n\n");
     modes.forEach((mode, description) -> md.append("- `").append(mode).append("`: ").append(description).append("\n"));
     md.append("\nNotes:\n\n");
     notes.forEach(n -> md.append("- ").append(n).append("\n"));
     List<Figures> failed = results.stream().filter(f -> f.errors() > 0).toList();
     List<ReadFigures> failedReads = reads.stream().filter(r -> r.errors() > 0).toList();
-    if (!failed.isEmpty() || !failedReads.isEmpty()) {
+    boolean storageFailed = storage != null && storage.errors() > 0;
+    if (!failed.isEmpty() || !failedReads.isEmpty() || storageFailed) {
       md.append("\nErrors:\n\n");
+      if (storageFailed) {
+        md.append("- storage: ").append(storage.errors()).append(" errors, no figures; the first: ")
+            .append(storage.firstError()).append("\n");
+      }
       failedReads.forEach(r -> md.append("- reads ").append(r.kind()).append(": ").append(r.errors())
           .append(" failed, the first: ").append(r.firstError()).append("\n"));
       failed.forEach(f -> md.append("- ").append(f.workload()).append(' ').append(f.mode()).append(": ")
@@ -200,6 +227,28 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
     md.append("\n![throughput and latency by mode](by-mode.png)\n\n![by database size](by-size.png)\n\n"
         + "![by database count](by-databases.png)\n");
     return md.toString();
+  }
+
+  /** The storage series' totals, by what each is, as the table and the Markdown print them. */
+  private Map<String, String> storageTotals() {
+    StorageFigures s = storage;
+    Map<String, String> totals = new LinkedHashMap<>();
+    totals.put("batches (versions)", count(s.versions()));
+    totals.put("file after the last batch", String.format(Locale.ROOT, "%,d bytes (%.2fx plain SQLite's %,d)",
+        s.fileBytes(), s.fileOverPlainSqlite(), s.plainSqliteBytes()));
+    totals.put("changed pages, all batches", String.format(Locale.ROOT, "%,d bytes", s.changedPageBytes()));
+    totals.put("layout v2 uploaded", String.format(Locale.ROOT, "%,d bytes in %,d PutObjects (%.2fx the changed"
+        + " pages; worst batch %.2fx, batch %d)", s.v2UploadBytes(), s.v2Puts(), s.v2OverChangedPages(),
+        s.worstBatchRatio(), s.worstBatch()));
+    totals.put("whole-file layout uploaded", String.format(Locale.ROOT, "%,d bytes (v2: %.2f%% of it)",
+        s.wholeFileUploadBytes(), s.v2PercentOfWholeFile()));
+    totals.put("statements/s, v2 / whole-file", String.format(Locale.ROOT, "%s / %s (apply %.1f s, publish %.1f s"
+        + " / %.1f s)", rate(s.v2StatementsPerSecond()), rate(s.wholeFileStatementsPerSecond()), s.applySeconds(),
+        s.v2PublishSeconds(), s.wholeFilePublishSeconds()));
+    totals.put("catch-up from nothing", String.format(Locale.ROOT, "%d GETs, %,d bytes", s.catchUpGets(),
+        s.catchUpBytes()));
+    totals.put("catch-up of a current copy", String.format(Locale.ROOT, "%d GET", s.currentCatchUpGets()));
+    return totals;
   }
 
   private static String count(long n) {

@@ -124,10 +124,7 @@ final class LocalRuns {
    */
   static void applier(Workload workload, Phase phase, Path dir) throws IOException, SQLException {
     RequestCodec codec = new RequestCodec();
-    Clock clock = Clock.systemUTC();
-    BatchApplier applier = new BatchApplier(new BatchApplier.Settings(SqlqConfig.DEFAULT_STATEMENT_TIMEOUT,
-        new ReplyQueues(REPLY_QUEUE), SqlqConfig.DEFAULT_APPLIED_RETENTION,
-        MessageLimits.MAX_BODY_BYTES - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES), clock, BatchListener.NONE);
+    BatchApplier applier = newApplier();
     List<Path> files = new ArrayList<>();
     List<List<List<String>>> batches = new ArrayList<>();
     for (int i = 0; i < workload.databases(); i++) {
@@ -160,6 +157,17 @@ final class LocalRuns {
       }
     }
     phase.stop();
+  }
+
+  /**
+   * The consumer's applier as the default configuration sets it up (statement timeout, retention
+   * of the exactly-once state, reply size), with {@link #REPLY_QUEUE} as its default reply queue
+   * and the system clock.
+   */
+  static BatchApplier newApplier() {
+    return new BatchApplier(new BatchApplier.Settings(SqlqConfig.DEFAULT_STATEMENT_TIMEOUT,
+        new ReplyQueues(REPLY_QUEUE), SqlqConfig.DEFAULT_APPLIED_RETENTION,
+        MessageLimits.MAX_BODY_BYTES - MessageSizes.REPLY_BUNDLE_OVERHEAD_BYTES), Clock.systemUTC(), BatchListener.NONE);
   }
 
   /** The message bodies the SDK would send for {@code statements}: bundles of up to 1,000 requests and one message. */

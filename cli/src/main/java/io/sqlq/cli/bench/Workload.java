@@ -30,7 +30,9 @@ record Workload(String name, Series series, Path seed, long seedBytes, int datab
     /** Inserts spread over 1, 4, 16 databases at once. */
     DATABASES,
     /** Point reads each way a client reads (not a workload of the modes: {@link ReadRuns}, on the pipeline's stack). */
-    READS
+    READS,
+    /** What each storage layout uploads and downloads for a generated script (not a workload of the modes: {@link StorageRuns}). */
+    STORAGE
   }
 
   Workload {

@@ -30,6 +30,10 @@ final class Workloads {
   static final String INSERT = "INSERT INTO items(k, n, payload) VALUES (?, ?, ?)";
   static final String READ = "SELECT id, k, n, payload FROM items WHERE id = ?";
   static final String UPDATE = "UPDATE items SET n = n + 1 WHERE id = ?";
+  /** The storage series' table (issue 11's script): orders with a random customer key, indexed. */
+  static final List<String> ORDERS_SCHEMA = List.of("CREATE TABLE orders(id INTEGER PRIMARY KEY, customer TEXT,"
+      + " item TEXT, note TEXT, amount REAL)", "CREATE INDEX orders_customer ON orders(customer)");
+  static final String ORDER_INSERT = "INSERT INTO orders(customer, item, note, amount) VALUES (?, ?, ?, ?)";
   private static final int PAYLOAD_CHARS = 200;
   private static final String LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -96,6 +100,22 @@ final class Workloads {
     List<Statement> statements = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       statements.add(Statement.of(INSERT, key(random), (long) random.nextInt(1_000_000), text(random, PAYLOAD_CHARS)));
+    }
+    return statements;
+  }
+
+  /**
+   * The next {@code count} single-row inserts into {@link #ORDERS_SCHEMA}'s table drawn from
+   * {@code random}: rows of about 150 bytes (one of 50,000 customers, an item, as the note a
+   * random number's hex digits six times, up to 96 characters, and an amount). The same seed gives
+   * the same statements, however they are split into calls.
+   */
+  static List<Statement> orders(Random random, int count) {
+    List<Statement> statements = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      statements.add(Statement.of(ORDER_INSERT, "customer-" + random.nextInt(50_000),
+          "item-" + random.nextInt(1_000_000), Long.toHexString(random.nextLong()).repeat(6),
+          random.nextInt(100_000) / 100.0));
     }
     return statements;
   }

@@ -24,7 +24,18 @@ class BenchReportTest {
             "Total", 40.0) : null, null);
   }
 
+  private static StorageFigures storage(long errors) {
+    return new StorageFigures(20_000, 1_000, 20, 4_000_000, 3_600_000, 6_000_000, 9_000_000, 45, 4.5, 7,
+        40_000_000, 2.0, 1.0, 3.0, 5, 4_100_000, 1, 20_000, errors, errors == 0 ? null : "the fetched copy differs",
+        List.of(new StorageFigures.Batch(1, 200_000, 200_000, 210_000, 100.0, 50.0, 150.0),
+            new StorageFigures.Batch(2, 400_000, 100_000, 450_000, 100.0, 50.0, 150.0)));
+  }
+
   private static BenchReport report() {
+    return report(storage(0));
+  }
+
+  private static BenchReport report(StorageFigures storage) {
     List<Figures> results = List.of(
         figures("chinook", "chinook", "sqlite", 100_000, null),
         figures("chinook", "chinook", "applier", 50_000, null),
@@ -38,7 +49,7 @@ class BenchReportTest {
             new ReadFigures("snapshot, warm", "no store call", 16.0, 500, 0,
                 Map.of("p50", 0.25, "p95", 0.5, "p99", 0.75, "max", 2.0), 0.0, null),
             new ReadFigures("cold", "the whole file", 16.0, 50, 1,
-                Map.of("p50", 120.0, "p95", 150.0, "p99", 180.0, "max", 200.0), 1.0, "not one row: []")));
+                Map.of("p50", 120.0, "p95", 150.0, "p99", 180.0, "max", 200.0), 1.0, "not one row: []")), storage);
   }
 
   @Test
@@ -76,6 +87,31 @@ class BenchReportTest {
   }
 
   @Test
+  void theStorageSeriesPrintsEachBatchAndItsTotalsWithRatiosAndStatementsPerSecondOfEachLayout() {
+    BenchReport report = report();
+
+    assertThat(report.table()).containsPattern("batch 2 +390\\.6 KB +97\\.7 KB +439\\.5 KB +4\\.50")
+        .contains("9,000,000 bytes in 45 PutObjects (1.50x the changed pages; worst batch 4.50x, batch 7)")
+        .contains("40,000,000 bytes (v2: 22.50% of it)")
+        .contains("4,000,000 bytes (1.11x plain SQLite's 3,600,000)")
+        // 20,002 statements over 2 + 1 s and over 2 + 3 s
+        .contains("6,667 / 4,000 (apply 2.0 s, publish 1.0 s / 3.0 s)")
+        .contains("5 GETs, 4,100,000 bytes");
+    assertThat(report.markdown()).contains("20,000 INSERTs in 20 batches of 1,000 requests")
+        .contains("| catch-up of a current copy | 1 GET |").doesNotContain("batch 2");
+  }
+
+  @Test
+  void aStorageRunWithErrorsShowsTheErrorAndNoFigures() {
+    BenchReport report = report(storage(1));
+
+    assertThat(report.table()).contains("! storage: 1 errors, no figures; the first: the fetched copy differs")
+        .doesNotContain("batch 1").doesNotContain("whole-file layout uploaded");
+    assertThat(report.markdown()).contains("- storage: 1 errors, no figures; the first: the fetched copy differs")
+        .doesNotContain("whole-file layout uploaded");
+  }
+
+  @Test
   void theReportDirectoryHoldsTheJsonTheMarkdownAndThreeCharts(@TempDir Path dir) throws Exception {
     BenchReport report = report();
 
@@ -87,6 +123,9 @@ class BenchReportTest {
     assertThat(json.path("reads").get(1).path("latencyMs").path("p99").asDouble()).isEqualTo(180.0);
     assertThat(json.path("results").get(2).path("awsCallsPerStatement").path("EC2").asDouble()).isEqualTo(0.5);
     assertThat(json.path("ratios").get(0).path("pipelineOverBaseline").asDouble()).isEqualTo(1_000.0);
+    assertThat(json.path("storage").path("v2PercentOfWholeFile").asDouble()).isEqualTo(22.5);
+    assertThat(json.path("storage").path("catchUpGets").asLong()).isEqualTo(5);
+    assertThat(json.path("storage").has("batches")).as("per batch only in the table").isFalse();
     assertThat(Files.readString(dir.resolve("report.md"))).contains("| chinook | baseline | 1.0 | 1 | 1,000 | 30.0 | 25.0 |")
         .contains("![by database size](by-size.png)").contains("| chinook | pipeline | 10 | 100 | 5.0 | 1.0 | 20.0 |");
     for (String png : List.of("by-mode.png", "by-size.png", "by-databases.png")) {

@@ -1,0 +1,231 @@
+package io.sqlq.cli.bench;
+
+import io.sqlq.consumer.AppliedBatch;
+import io.sqlq.consumer.AppliedRequest;
+import io.sqlq.consumer.BatchApplier;
+import io.sqlq.core.aws.AwsClients;
+import io.sqlq.core.protocol.Request;
+import io.sqlq.core.protocol.Sequence;
+import io.sqlq.core.protocol.Statement;
+import io.sqlq.core.sqlite.HardenedSqlite;
+import io.sqlq.core.store.DatabaseStore.Fetched;
+import io.sqlq.core.store.PageDeltaStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The storage series (issue 11): a generated script of single-row INSERTs
+ * ({@link Workloads#orders}) applied batch by batch as the consumer applies it
+ * ({@link BatchApplier} with its exactly-once tables, on a working copy), each batch then
+ * published twice on the emulator's S3: through {@link PageDeltaStore} (layout v2) and as the
+ * whole-file layout did (one PutObject of the file, deleted again so the emulator's memory stays
+ * bounded), each timed. A client of its own counts the bytes ({@link S3Transfers}); the pages each
+ * batch changed are found by comparing the file with a copy of the version before
+ * ({@link ChangedPages}). Then a fresh store catches a copy up from nothing and once more when it
+ * is current, and a plain SQLite file is built from the same statements. The run is checked: every
+ * reply succeeded, the working copy holds every row, and the fetched copy equals it.
+ */
+final class StorageRuns {
+  /** The database's name in the bucket. */
+  static final String DB = "orders";
+  private static final String BUCKET = "bench-storage";
+  /** The key of the whole-file layout (layout v1's {@code db/<name>.sqlite}). */
+  private static final String WHOLE_FILE_KEY = "db/" + DB + ".sqlite";
+  private static final long RANDOM_SEED = 11;
+
+  /**
+   * How big the run is.
+   *
+   * @param inserts single-row INSERT requests
+   * @param batchRequests requests per batch (the first batch also has the request creating the table)
+   */
+  record Plan(int inserts, int batchRequests) {
+    /** Issue 11's script: 300,000 INSERTs in batches of 4,918. */
+    static final Plan FULL = new Plan(300_000, 4_918);
+    /** {@code --quick}: 20,000 INSERTs in batches of 1,000. */
+    static final Plan QUICK = new Plan(20_000, 1_000);
+
+    /** The number of batches. */
+    int batches() {
+      return (inserts + batchRequests - 1) / batchRequests;
+    }
+  }
+
+  private StorageRuns() {}
+
+  /**
+   * Runs the series on the emulator {@code clients} reach, in bucket {@value #BUCKET} (created).
+   *
+   * @param dir scratch space for the working copy, its previous version and the other files
+   * @param onInserts hears the inserts of each batch once it is published (the progress bar's step)
+   * @throws io.sqlq.consumer.BatchAbortedException when SQLite aborts a batch
+   */
+  static StorageFigures run(AwsClients clients, Plan plan, Path dir, IntConsumer onInserts)
+      throws IOException, SQLException {
+    S3Transfers transfers = new S3Transfers();
+    try (S3Client s3 = clients.newClient(S3Client.builder().forcePathStyle(true)
+        .overrideConfiguration(o -> o.addExecutionInterceptor(transfers)))) {
+      s3.createBucket(b -> b.bucket(BUCKET));
+      Path work = dir.resolve("work.sqlite");
+      Path previous = dir.resolve("previous.sqlite");
+      PageDeltaStore store = new PageDeltaStore(s3, BUCKET, "");
+      BatchApplier applier = LocalRuns.newApplier();
+      Random random = new Random(RANDOM_SEED);
+      String producer = "bench-storage-" + UUID.randomUUID();
+      List<StorageFigures.Batch> batches = new ArrayList<>();
+      Errors errors = new Errors();
+      String etag = null;
+      long version = 0;
+      long sequence = 0;
+      long v2Puts = 0;
+      for (int b = 0; b < plan.batches(); b++) {
+        int count = Math.min(plan.batchRequests(), plan.inserts() - b * plan.batchRequests());
+        List<List<Statement>> requests = new ArrayList<>();
+        if (b == 0) {
+          requests.add(Workloads.ORDERS_SCHEMA.stream().map(Statement::of).toList());
+        }
+        Workloads.orders(random, count).forEach(s -> requests.add(List.of(s)));
+        List<Request> batch = new ArrayList<>(requests.size());
+        for (List<Statement> statements : requests) {
+          batch.add(new Request(UUID.randomUUID().toString(), DB, statements, LocalRuns.REPLY_QUEUE,
+              new Sequence(producer, ++sequence)));
+        }
+        long start = System.nanoTime();
+        AppliedBatch applied;
+        try (Connection connection = HardenedSqlite.open(work)) {
+          applied = applier.apply(connection, batch);
+        }
+        long applied1 = System.nanoTime();
+        applied.requests().stream().map(AppliedRequest::reply).filter(r -> !r.ok())
+            .forEach(r -> errors.add(r.error().code() + " " + r.error().message()));
+        version = applied.version();
+        S3Transfers.Totals before = transfers.totals();
+        etag = store.publish(DB, work, etag, version).etag();
+        long published = System.nanoTime();
+        S3Transfers.Totals v2 = transfers.totals().since(before);
+        v2Puts += v2.puts();
+        s3.putObject(o -> o.bucket(BUCKET).key(WHOLE_FILE_KEY), RequestBody.fromFile(work));
+        long wholeFile = System.nanoTime();
+        s3.deleteObject(o -> o.bucket(BUCKET).key(WHOLE_FILE_KEY));
+        long changed = ChangedPages.bytes(previous, work);
+        Files.copy(work, previous, StandardCopyOption.REPLACE_EXISTING);
+        StorageFigures.Batch row = new StorageFigures.Batch(b + 1, Files.size(work), changed, v2.putBytes(),
+            (applied1 - start) / 1e6, (published - applied1) / 1e6, (wholeFile - published) / 1e6);
+        batches.add(row);
+        onInserts.accept(count);
+      }
+      long rows = rows(work);
+      errors.check(rows == plan.inserts(), "the working copy holds " + rows + " rows, not " + plan.inserts());
+      Totals totals = Totals.of(batches);
+      Path fetched = dir.resolve("fetched.sqlite");
+      PageDeltaStore fresh = new PageDeltaStore(s3, BUCKET, "");
+      S3Transfers.Totals before = transfers.totals();
+      Fetched cold = fresh.fetch(DB, null, fetched);
+      S3Transfers.Totals catchUp = transfers.totals().since(before);
+      errors.check(cold instanceof Fetched.Downloaded d && d.etag().equals(etag), "a fresh fetch gave " + cold
+          + ", not the last version " + etag);
+      errors.check(Files.mismatch(work, fetched) == -1 && rows(fetched) == rows,
+          "the fetched copy differs from the working copy");
+      before = transfers.totals();
+      Fetched warm = fresh.fetch(DB, etag, fetched);
+      long currentGets = transfers.totals().since(before).gets();
+      errors.check(warm instanceof Fetched.Unchanged, "a current copy's fetch gave " + warm);
+      Path plain = dir.resolve("plain.sqlite");
+      long plainRows = plainSqlite(plan, plain);
+      errors.check(plainRows == rows, "plain SQLite holds " + plainRows + " rows, the working copy " + rows);
+      return new StorageFigures(plan.inserts(), plan.batchRequests(), version, Files.size(work), Files.size(plain),
+          totals.changed(), totals.v2Bytes(), v2Puts, totals.worstRatio(), totals.worstBatch(),
+          totals.wholeFileBytes(), totals.applyMs() / 1e3, totals.v2Ms() / 1e3, totals.wholeFileMs() / 1e3,
+          catchUp.gets(), catchUp.getBytes(), currentGets, rows, errors.count, errors.first, batches);
+    }
+  }
+
+  /**
+   * The sums over the batches; the whole-file layout's bytes are the file's size after each batch
+   * (one PutObject of it each).
+   */
+  private record Totals(long changed, long v2Bytes, long wholeFileBytes, double worstRatio, int worstBatch,
+      double applyMs, double v2Ms, double wholeFileMs) {
+    static Totals of(List<StorageFigures.Batch> batches) {
+      StorageFigures.Batch worst = batches.stream().max(Comparator.comparingDouble(Totals::ratio)).orElseThrow();
+      return new Totals(batches.stream().mapToLong(StorageFigures.Batch::changedPageBytes).sum(),
+          batches.stream().mapToLong(StorageFigures.Batch::v2UploadBytes).sum(),
+          batches.stream().mapToLong(StorageFigures.Batch::fileBytes).sum(), ratio(worst), worst.number(),
+          batches.stream().mapToDouble(StorageFigures.Batch::applyMs).sum(),
+          batches.stream().mapToDouble(StorageFigures.Batch::v2PublishMs).sum(),
+          batches.stream().mapToDouble(StorageFigures.Batch::wholeFilePublishMs).sum());
+    }
+
+    private static double ratio(StorageFigures.Batch batch) {
+      return batch.v2UploadBytes() / (double) Math.max(1, batch.changedPageBytes());
+    }
+  }
+
+  /**
+   * The same statements into a new file at {@code file} through plain JDBC (SQLite's defaults, a
+   * transaction per batch as in the run, no sqlq tables); returns its rows.
+   */
+  private static long plainSqlite(Plan plan, Path file) throws SQLException {
+    Random random = new Random(RANDOM_SEED);
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+      try (var statement = connection.createStatement()) {
+        for (String ddl : Workloads.ORDERS_SCHEMA) {
+          statement.execute(ddl);
+        }
+      }
+      connection.setAutoCommit(false);
+      try (PreparedStatement insert = connection.prepareStatement(Workloads.ORDER_INSERT)) {
+        for (int b = 0; b < plan.batches(); b++) {
+          for (Statement statement : Workloads.orders(random,
+              Math.min(plan.batchRequests(), plan.inserts() - b * plan.batchRequests()))) {
+            LocalRuns.execute(insert, statement.params());
+          }
+          connection.commit();
+        }
+      }
+    }
+    return rows(file);
+  }
+
+  private static long rows(Path file) throws SQLException {
+    try (Connection connection = HardenedSqlite.openReadOnly(file);
+        var statement = connection.createStatement();
+        var rs = statement.executeQuery("SELECT count(*) FROM orders")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Error replies and failed checks: how many, and the first one's text. */
+  private static final class Errors {
+    long count;
+    String first;
+
+    void add(String error) {
+      count++;
+      if (first == null) {
+        first = error;
+      }
+    }
+
+    void check(boolean holds, String otherwise) {
+      if (!holds) {
+        add(otherwise);
+      }
+    }
+  }
+}
