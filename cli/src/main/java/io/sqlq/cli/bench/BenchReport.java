@@ -75,9 +75,11 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
   /** The table printed on standard output. */
   String table() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%-14s %-8s %9s %10s %9s %9s %9s %9s %10s %10s %17s %13s %9s%n",
-        "workload", "mode", "stmts", "stmts/s", "cpu us/st", "p50 ms", "p95 ms", "p99 ms", "S3 down/st", "S3 up/st",
-        "calls/st EC2/S3/SQS", "lock p50/p99", "req/batch"));
+    if (!results.isEmpty()) {
+      out.append(String.format(Locale.ROOT, "%-14s %-8s %9s %10s %9s %9s %9s %9s %10s %10s %17s %13s %9s%n",
+          "workload", "mode", "stmts", "stmts/s", "cpu us/st", "p50 ms", "p95 ms", "p99 ms", "S3 down/st", "S3 up/st",
+          "calls/st EC2/S3/SQS", "lock p50/p99", "req/batch"));
+    }
     for (Figures f : results) {
       out.append(String.format(Locale.ROOT, "%-14s %-8s %9s %10s %9s %9s %9s %9s %10s %10s %17s %13s %9s%n",
           f.workload(), f.mode(), count(f.statements()) + (f.errors() > 0 ? "!" : ""), rate(f.statementsPerSecond()),
@@ -117,10 +119,10 @@ record BenchReport(String command, String startedAt, double seconds, boolean qui
       }
     }
     if (storage != null && storage.errors() == 0) {
-      out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-7s %10s %10s %10s %6s %9s %9s %9s%n",
-          "storage", "file", "changed", "v2 up", "v2/chg", "apply ms", "v2 ms", "whole ms"));
+      out.append(System.lineSeparator()).append(String.format(Locale.ROOT, "%-13s %10s %10s %10s %6s %9s %9s %9s%n",
+          "storage batch", "file", "changed", "v2 up", "v2/chg", "apply ms", "v2 ms", "whole ms"));
       for (StorageFigures.Batch b : storage.batches()) {
-        out.append(String.format(Locale.ROOT, "%-7s %10s %10s %10s %6.2f %9s %9s %9s%n", "batch " + b.number(),
+        out.append(String.format(Locale.ROOT, "%13d %10s %10s %10s %6.2f %9s %9s %9s%n", b.number(),
             bytes((double) b.fileBytes()), bytes((double) b.changedPageBytes()), bytes((double) b.v2UploadBytes()),
             b.v2UploadBytes() / (double) Math.max(1, b.changedPageBytes()), ms(b.applyMs()), ms(b.v2PublishMs()),
             ms(b.wholeFilePublishMs())));

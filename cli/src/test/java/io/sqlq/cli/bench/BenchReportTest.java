@@ -90,7 +90,7 @@ class BenchReportTest {
   void theStorageSeriesPrintsEachBatchAndItsTotalsWithRatiosAndStatementsPerSecondOfEachLayout() {
     BenchReport report = report();
 
-    assertThat(report.table()).containsPattern("batch 2 +390\\.6 KB +97\\.7 KB +439\\.5 KB +4\\.50")
+    assertThat(report.table()).containsPattern(" +2 +390\\.6 KB +97\\.7 KB +439\\.5 KB +4\\.50")
         .contains("9,000,000 bytes in 45 PutObjects (1.50x the changed pages; worst batch 4.50x, batch 7)")
         .contains("40,000,000 bytes (v2: 22.50% of it)")
         .contains("4,000,000 bytes (1.11x plain SQLite's 3,600,000)")
@@ -98,7 +98,7 @@ class BenchReportTest {
         .contains("6,667 / 4,000 (apply 2.0 s, publish 1.0 s / 3.0 s)")
         .contains("5 GETs, 4,100,000 bytes");
     assertThat(report.markdown()).contains("20,000 INSERTs in 20 batches of 1,000 requests")
-        .contains("| catch-up of a current copy | 1 GET |").doesNotContain("batch 2");
+        .contains("| catch-up of a current copy | 1 GET |").doesNotContain("storage batch");
   }
 
   @Test
@@ -106,7 +106,7 @@ class BenchReportTest {
     BenchReport report = report(storage(1));
 
     assertThat(report.table()).contains("! storage: 1 errors, no figures; the first: the fetched copy differs")
-        .doesNotContain("batch 1").doesNotContain("whole-file layout uploaded");
+        .doesNotContain("storage batch").doesNotContain("whole-file layout uploaded");
     assertThat(report.markdown()).contains("- storage: 1 errors, no figures; the first: the fetched copy differs")
         .doesNotContain("whole-file layout uploaded");
   }
