@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code sqlq bench --quick}, run once as a user runs it (the CLI jar, from the repository's root)
  * to check that its report is complete and well-formed: every mode on every workload with every
- * figure, the ratios, each kind of read (whose rows the bench checks), the Markdown tables and the
- * three charts. No figure is checked against a
- * time or a target: the machine decides those, and BENCHMARKS.md reports them.
+ * figure, the ratios, each kind of read (whose rows the bench checks), the storage series, the
+ * Markdown tables and the three charts. No figure is checked against a time or a target: the
+ * machine decides those, and BENCHMARKS.md reports them; the storage series' bytes and GETs are
+ * checked against what layout v2 must do whatever the machine.
  */
 class BenchQuickIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -113,7 +114,23 @@ class BenchQuickIT {
     assertThat(json.path("reads").get(1).path("s3CallsPerRead").asDouble()).isGreaterThanOrEqualTo(1.0);
     assertThat(json.path("reads").get(2).path("s3CallsPerRead").asDouble()).isGreaterThanOrEqualTo(2.0);
 
+    JsonNode storage = json.path("storage");
+    assertThat(storage.path("errors").asLong()).as(storage.path("firstError").asText()).isZero();
+    assertThat(storage.path("rows").asLong()).isEqualTo(storage.path("inserts").asLong()).isPositive();
+    assertThat(storage.path("versions").asLong()).as("one version per batch").isEqualTo(
+        (storage.path("inserts").asLong() + storage.path("batchRequests").asLong() - 1) / storage.path("batchRequests").asLong());
+    // Every changed page is in a delta or a snapshot; a snapshot is uploaded only once the deltas reach the file.
+    assertThat(storage.path("v2UploadBytes").asLong()).isGreaterThanOrEqualTo(storage.path("changedPageBytes").asLong())
+        .isLessThan(storage.path("wholeFileUploadBytes").asLong());
+    assertThat(storage.path("fileBytes").asLong()).as("sqlq's tables take pages of their own")
+        .isGreaterThan(storage.path("plainSqliteBytes").asLong());
+    // A fresh reader: the manifest, the snapshot and at most 32 deltas, which hold every page of the file.
+    assertThat(storage.path("catchUpGets").asLong()).isBetween(2L, 2L + 32);
+    assertThat(storage.path("catchUpBytes").asLong()).isGreaterThanOrEqualTo(storage.path("fileBytes").asLong());
+    assertThat(storage.path("currentCatchUpGets").asLong()).as("a 304 of the manifest").isEqualTo(1);
+
     String markdown = Files.readString(report.resolve("report.md"), StandardCharsets.UTF_8);
+    assertThat(markdown).contains("| catch-up from nothing | " + storage.path("catchUpGets").asLong() + " GETs, ");
     READS.forEach(kind -> assertThat(markdown).contains("| " + kind + " |"));
     for (String row : expected) {
       String[] parts = row.split(" ");

@@ -341,22 +341,9 @@ public final class BenchCommand implements Callable<Integer> {
   private List<String> notes(Set<Mode> modes, Duration budget, List<Workload> workloads, List<ReadFigures> reads,
       StorageFigures storage) {
     List<String> notes = new ArrayList<>();
-    notes.add("All modes run in this one process, one after another, on the same statements; the AWS APIs are"
-        + " ElasticMQ (SQS) and moto_server (S3, EC2) on loopback (each call takes milliseconds there, tens of ms on AWS: see BENCHMARKS.md).");
-    notes.add(String.format(Locale.ROOT, "The baseline runs each workload's first statements for %d s (one caller per"
-        + " database; at least one call each), since it is about a thousand times slower; its files are then at"
-        + " their smallest, so pipeline/baseline is if anything understated.", budget.toSeconds()));
-    notes.add("AWS calls/statement count every request the SDK sent during the mode (client, consumers, and the"
-        + " local reaper once a second; for the pipeline until its consumers reported their last batch and deleted"
-        + " its records, 250 ms after the last report), by service; S3 bytes are the batches' fetches and"
-        + " publishes. Statements/s run from the first submit to the last reply.");
-    List<String> counts = workloads.stream().filter(w -> w.series() == Series.DATABASES)
-        .map(w -> Integer.toString(w.databases())).toList();
-    notes.add("The size series starts each database at the given size (the generated table) and adds the inserts;"
-        + (counts.isEmpty() ? "" : " the databases series spreads the same total of inserts over "
-            + String.join(", ", counts) + " databases, with one local consumer per database up to " + maxPollers + ";")
-        + " the pipeline's local stack (emulated queues, consumers, reaper) and its client are kept from one workload"
-        + " to the next while the number of consumers stays the same; each workload has databases of its own.");
+    if (!workloads.isEmpty()) {
+      workloadNotes(notes, budget, workloads);
+    }
     notes.add("Before the first workload the local code runs " + (quick ? "once" : "five times") + " on the Chinook"
         + " statements, unmeasured (SQLite's for the sqlite mode, the applier's for the applier and the pipeline), so"
         + " the JIT compiler has done its first passes" + (modes.contains(Mode.PIPELINE) ? ", and "
@@ -375,7 +362,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (storage != null) {
       notes.add(String.format(Locale.ROOT, "The storage series applies %,d generated single-row INSERTs (about"
           + " 150-byte rows, one table, one index on a random customer key; one producer, as the SDK numbers"
-          + " requests) in batches of %,d requests with the consumer's applier onto a working copy, then publishes"
+          + " requests) in batches of %,d requests with the consumer's applier onto a working copy (the requests"
+          + " built in memory: no message bodies decoded), then publishes"
           + " each batch to moto_server twice: through layout v2 (PageDeltaStore: changed pages, merges, snapshots,"
           + " the manifest) and as the whole-file layout did (one PutObject of the file). Bytes are the PutObjects'"
           + " and GetObjects' Content-Length; changed pages are found by comparing each version with the one before"
@@ -384,6 +372,26 @@ public final class BenchCommand implements Callable<Integer> {
           + " a fresh fetch gives the same bytes.", storage.inserts(), storage.batchRequests()));
     }
     return notes;
+  }
+
+  /** The notes on the modes' workloads: how they run and what their figures count. */
+  private void workloadNotes(List<String> notes, Duration budget, List<Workload> workloads) {
+    notes.add("All modes run in this one process, one after another, on the same statements; the AWS APIs are"
+        + " ElasticMQ (SQS) and moto_server (S3, EC2) on loopback (each call takes milliseconds there, tens of ms on AWS: see BENCHMARKS.md).");
+    notes.add(String.format(Locale.ROOT, "The baseline runs each workload's first statements for %d s (one caller per"
+        + " database; at least one call each), since it is about a thousand times slower; its files are then at"
+        + " their smallest, so pipeline/baseline is if anything understated.", budget.toSeconds()));
+    notes.add("AWS calls/statement count every request the SDK sent during the mode (client, consumers, and the"
+        + " local reaper once a second; for the pipeline until its consumers reported their last batch and deleted"
+        + " its records, 250 ms after the last report), by service; S3 bytes are the batches' fetches and"
+        + " publishes. Statements/s run from the first submit to the last reply.");
+    List<String> counts = workloads.stream().filter(w -> w.series() == Series.DATABASES)
+        .map(w -> Integer.toString(w.databases())).toList();
+    notes.add("The size series starts each database at the given size (the generated table) and adds the inserts;"
+        + (counts.isEmpty() ? "" : " the databases series spreads the same total of inserts over "
+            + String.join(", ", counts) + " databases, with one local consumer per database up to " + maxPollers + ";")
+        + " the pipeline's local stack (emulated queues, consumers, reaper) and its client are kept from one workload"
+        + " to the next while the number of consumers stays the same; each workload has databases of its own.");
   }
 
   private static Map<String, String> machine(String loadBefore) {

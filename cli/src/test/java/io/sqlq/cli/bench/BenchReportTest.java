@@ -91,14 +91,25 @@ class BenchReportTest {
     BenchReport report = report();
 
     assertThat(report.table()).containsPattern(" +2 +390\\.6 KB +97\\.7 KB +439\\.5 KB +4\\.50")
-        .contains("9,000,000 bytes in 45 PutObjects (1.50x the changed pages; worst batch 4.50x, batch 7)")
-        .contains("40,000,000 bytes (v2: 22.50% of it)")
-        .contains("4,000,000 bytes (1.11x plain SQLite's 3,600,000)")
+        .contains("9,000,000 bytes in 45 PutObjects (1.50x the changed pages; worst batch 4.50x, batch 7; issue 11: each at most 3x)")
+        .contains("40,000,000 bytes (v2: 22.50% of it; issue 11: at most 5%)")
+        .contains("4,000,000 bytes (1.11x plain SQLite's 3,600,000; issue 11: at most 1.2x)")
         // 20,002 statements over 2 + 1 s and over 2 + 3 s
-        .contains("6,667 / 4,000 (apply 2.0 s, publish 1.0 s / 3.0 s)")
+        .contains("6,667 / 4,000 (apply 2.0 s, publish 1.0 s / 3.0 s; issue 11: v2 not below)")
         .contains("5 GETs, 4,100,000 bytes");
     assertThat(report.markdown()).contains("20,000 INSERTs in 20 batches of 1,000 requests")
         .contains("| catch-up of a current copy | 1 GET |").doesNotContain("storage batch");
+  }
+
+  @Test
+  void aRunOfTheStorageSeriesAloneHasNoEmptyTablesOfWorkloads() {
+    BenchReport report = new BenchReport("sqlq bench --series storage --modes applier", "2026-12-01T00:00:00Z", 12.5,
+        false, Map.of("summary", "2 CPUs", "cpus", "2"), Map.of("applier", "BatchApplier alone"), List.of(), List.of(),
+        List.of(), BenchReport.TARGETS, List.of(), storage(0));
+
+    assertThat(report.table()).doesNotContain("workload").contains("storage batch");
+    assertThat(report.markdown()).doesNotContain("| workload |").doesNotContain("ratio of statements/s")
+        .contains("| layout v2 uploaded |");
   }
 
   @Test
