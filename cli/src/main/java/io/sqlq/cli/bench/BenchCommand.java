@@ -92,6 +92,11 @@ public final class BenchCommand implements Callable<Integer> {
           + " (default: 5, with --quick 1); the modes on the emulator run once.")
   Integer localRuns;
 
+  @Option(names = "--storage-batch", paramLabel = "N",
+      description = "Requests per batch of the storage series (default: 4,918, issue 11's batches of its 300,000"
+          + " inserts; with --quick 1,000): smaller batches give the database more versions to catch up.")
+  Integer storageBatch;
+
   @Option(names = "--max-pollers", paramLabel = "N", defaultValue = "4",
       description = "Most local consumers (Lambda's concurrency) for the pipeline: one per database up to N"
           + " (default: ${DEFAULT-VALUE}).")
@@ -113,6 +118,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (maxPollers < 1) {
       throw new IllegalArgumentException("--max-pollers must be at least 1, not " + maxPollers);
+    }
+    if (storageBatch != null && storageBatch < 1) {
+      throw new IllegalArgumentException("--storage-batch must be at least 1, not " + storageBatch);
     }
     if (localRuns != null && localRuns < 1) {
       throw new IllegalArgumentException("--local-runs must be at least 1, not " + localRuns);
@@ -157,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
       Path scratch, PrintStream err, List<ReadFigures> reads, List<StorageFigures> storage) throws Exception {
     boolean reading = series.contains(Series.READS) && modes.contains(Mode.PIPELINE);
     boolean storing = series.contains(Series.STORAGE) && modes.contains(Mode.APPLIER);
-    StorageRuns.Plan storagePlan = quick ? StorageRuns.Plan.QUICK : StorageRuns.Plan.FULL;
+    StorageRuns.Plan storagePlan = storagePlan();
     long planned = workloads.stream().mapToLong(w -> (long) w.totalStatements() * modes.size()).sum()
         + (reading ? ReadRuns.total(reads()) : 0) + (storing ? storagePlan.inserts() : 0);
     List<Figures> results = new ArrayList<>();
@@ -229,6 +237,12 @@ public final class BenchCommand implements Callable<Integer> {
   /** The size of the read series' databases, MB: 16, with {@code --quick} 1. */
   private int readsMb() {
     return quick ? 1 : 16;
+  }
+
+  /** The storage series' plan: {@link StorageRuns.Plan#FULL} or, with {@code --quick}, QUICK, in batches of {@code --storage-batch}. */
+  private StorageRuns.Plan storagePlan() {
+    StorageRuns.Plan plan = quick ? StorageRuns.Plan.QUICK : StorageRuns.Plan.FULL;
+    return storageBatch == null ? plan : new StorageRuns.Plan(plan.inserts(), storageBatch);
   }
 
   /** How many times the local modes run each workload: {@code --local-runs}, else 5 (1 with {@code --quick}). */

@@ -52,9 +52,17 @@ final class StorageRuns {
    *
    * @param inserts single-row INSERT requests
    * @param batchRequests requests per batch (the first batch also has the request creating the table)
+   * @throws IllegalArgumentException when either is below 1
    */
   record Plan(int inserts, int batchRequests) {
-    /** Issue 11's script: 300,000 INSERTs in batches of 4,918. */
+    Plan {
+      if (inserts < 1 || batchRequests < 1) {
+        throw new IllegalArgumentException("the storage series needs an insert and a request per batch: " + inserts
+            + " inserts, " + batchRequests + " a batch");
+      }
+    }
+
+    /** Issue 11's script: 300,000 INSERTs in batches of 4,918 (61 full batches and one of 2). */
     static final Plan FULL = new Plan(300_000, 4_918);
     /** {@code --quick}: 20,000 INSERTs in batches of 1,000. */
     static final Plan QUICK = new Plan(20_000, 1_000);
