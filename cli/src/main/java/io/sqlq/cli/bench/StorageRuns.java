@@ -71,6 +71,11 @@ final class StorageRuns {
     int batches() {
       return (inserts + batchRequests - 1) / batchRequests;
     }
+
+    /** The inserts of batch {@code index} (0-based): {@code batchRequests}, fewer in the last. */
+    int inserts(int index) {
+      return Math.min(batchRequests, inserts - index * batchRequests);
+    }
   }
 
   private StorageRuns() {}
@@ -88,77 +93,110 @@ final class StorageRuns {
     try (S3Client s3 = clients.newClient(S3Client.builder().forcePathStyle(true)
         .overrideConfiguration(o -> o.addExecutionInterceptor(transfers)))) {
       s3.createBucket(b -> b.bucket(BUCKET));
-      Path work = dir.resolve("work.sqlite");
-      Path previous = dir.resolve("previous.sqlite");
-      PageDeltaStore store = new PageDeltaStore(s3, BUCKET, "");
-      BatchApplier applier = LocalRuns.newApplier();
-      Random random = new Random(RANDOM_SEED);
-      String producer = "bench-storage-" + UUID.randomUUID();
+      Run run = new Run(s3, transfers, dir);
       List<StorageFigures.Batch> batches = new ArrayList<>();
-      Errors errors = new Errors();
-      String etag = null;
-      long version = 0;
-      long sequence = 0;
-      long v2Puts = 0;
+      Random random = new Random(RANDOM_SEED);
       for (int b = 0; b < plan.batches(); b++) {
-        int count = Math.min(plan.batchRequests(), plan.inserts() - b * plan.batchRequests());
+        int count = plan.inserts(b);
         List<List<Statement>> requests = new ArrayList<>();
         if (b == 0) {
           requests.add(Workloads.ORDERS_SCHEMA.stream().map(Statement::of).toList());
         }
-        Workloads.orders(random, count).forEach(s -> requests.add(List.of(s)));
-        List<Request> batch = new ArrayList<>(requests.size());
-        for (List<Statement> statements : requests) {
-          batch.add(new Request(UUID.randomUUID().toString(), DB, statements, LocalRuns.REPLY_QUEUE,
-              new Sequence(producer, ++sequence)));
-        }
-        long start = System.nanoTime();
-        AppliedBatch applied;
-        try (Connection connection = HardenedSqlite.open(work)) {
-          applied = applier.apply(connection, batch);
-        }
-        long applied1 = System.nanoTime();
-        applied.requests().stream().map(AppliedRequest::reply).filter(r -> !r.ok())
-            .forEach(r -> errors.add(r.error().code() + " " + r.error().message()));
-        version = applied.version();
-        S3Transfers.Totals before = transfers.totals();
-        etag = store.publish(DB, work, etag, version).etag();
-        long published = System.nanoTime();
-        S3Transfers.Totals v2 = transfers.totals().since(before);
-        v2Puts += v2.puts();
-        s3.putObject(o -> o.bucket(BUCKET).key(WHOLE_FILE_KEY), RequestBody.fromFile(work));
-        long wholeFile = System.nanoTime();
-        s3.deleteObject(o -> o.bucket(BUCKET).key(WHOLE_FILE_KEY));
-        long changed = ChangedPages.bytes(previous, work);
-        Files.copy(work, previous, StandardCopyOption.REPLACE_EXISTING);
-        StorageFigures.Batch row = new StorageFigures.Batch(b + 1, Files.size(work), changed, v2.putBytes(),
-            (applied1 - start) / 1e6, (published - applied1) / 1e6, (wholeFile - published) / 1e6);
-        batches.add(row);
+        Workloads.orders(random, count).forEach(statement -> requests.add(List.of(statement)));
+        batches.add(run.batch(b + 1, requests));
         onInserts.accept(count);
       }
-      long rows = rows(work);
-      errors.check(rows == plan.inserts(), "the working copy holds " + rows + " rows, not " + plan.inserts());
+      long rows = rows(run.work);
+      run.errors.check(rows == plan.inserts(), "the working copy holds " + rows + " rows, not " + plan.inserts());
+      S3Transfers.Totals catchUp = run.catchUpFromNothing(rows);
+      long currentGets = run.catchUpWhenCurrent();
+      Path plain = dir.resolve("plain.sqlite");
+      long plainRows = plainSqlite(plan, plain);
+      run.errors.check(plainRows == rows, "plain SQLite holds " + plainRows + " rows, the working copy " + rows);
       Totals totals = Totals.of(batches);
-      Path fetched = dir.resolve("fetched.sqlite");
-      PageDeltaStore fresh = new PageDeltaStore(s3, BUCKET, "");
+      return new StorageFigures(plan.inserts(), plan.batchRequests(), run.version, Files.size(run.work),
+          Files.size(plain), totals.changed(), totals.v2Bytes(), run.v2Puts, totals.worstRatio(), totals.worstBatch(),
+          totals.wholeFileBytes(), totals.applyMs() / 1e3, totals.v2Ms() / 1e3, totals.wholeFileMs() / 1e3,
+          catchUp.gets(), catchUp.getBytes(), currentGets, rows, run.errors.count, run.errors.first, batches);
+    }
+  }
+
+  /** One run's working copy, its store and where it stands: the last version, its ETag, the next sequence number. */
+  private static final class Run {
+    final S3Client s3;
+    final S3Transfers transfers;
+    final Path work;
+    final Path previous;
+    final Path fetched;
+    final PageDeltaStore store;
+    final BatchApplier applier = LocalRuns.newApplier();
+    final String producer = "bench-storage-" + UUID.randomUUID();
+    final Errors errors = new Errors();
+    String etag;
+    long version;
+    long sequence;
+    long v2Puts;
+
+    Run(S3Client s3, S3Transfers transfers, Path dir) {
+      this.s3 = s3;
+      this.transfers = transfers;
+      this.work = dir.resolve("work.sqlite");
+      this.previous = dir.resolve("previous.sqlite");
+      this.fetched = dir.resolve("fetched.sqlite");
+      this.store = new PageDeltaStore(s3, BUCKET, "");
+    }
+
+    /**
+     * Applies batch {@code number} of {@code requests} (each a request's statements), publishes it
+     * through layout v2, then as one whole-file PutObject, and finds the pages it changed.
+     */
+    StorageFigures.Batch batch(int number, List<List<Statement>> requests) throws IOException, SQLException {
+      List<Request> batch = new ArrayList<>(requests.size());
+      for (List<Statement> statements : requests) {
+        batch.add(new Request(UUID.randomUUID().toString(), DB, statements, LocalRuns.REPLY_QUEUE,
+            new Sequence(producer, ++sequence)));
+      }
+      long start = System.nanoTime();
+      AppliedBatch applied;
+      try (Connection connection = HardenedSqlite.open(work)) {
+        applied = applier.apply(connection, batch);
+      }
+      long appliedAt = System.nanoTime();
+      applied.requests().stream().map(AppliedRequest::reply).filter(r -> !r.ok())
+          .forEach(r -> errors.add(r.error().code() + " " + r.error().message()));
+      version = applied.version();
       S3Transfers.Totals before = transfers.totals();
-      Fetched cold = fresh.fetch(DB, null, fetched);
+      etag = store.publish(DB, work, etag, version).etag();
+      long publishedAt = System.nanoTime();
+      S3Transfers.Totals v2 = transfers.totals().since(before);
+      v2Puts += v2.puts();
+      s3.putObject(o -> o.bucket(BUCKET).key(WHOLE_FILE_KEY), RequestBody.fromFile(work));
+      long wholeFileAt = System.nanoTime();
+      s3.deleteObject(o -> o.bucket(BUCKET).key(WHOLE_FILE_KEY));
+      long changed = ChangedPages.bytes(previous, work);
+      Files.copy(work, previous, StandardCopyOption.REPLACE_EXISTING);
+      return new StorageFigures.Batch(number, Files.size(work), changed, v2.putBytes(), (appliedAt - start) / 1e6,
+          (publishedAt - appliedAt) / 1e6, (wholeFileAt - publishedAt) / 1e6);
+    }
+
+    /** A fresh store fetches the database into {@link #fetched}: what it downloaded; checks the copy has {@code rows}. */
+    S3Transfers.Totals catchUpFromNothing(long rows) throws IOException, SQLException {
+      S3Transfers.Totals before = transfers.totals();
+      Fetched cold = new PageDeltaStore(s3, BUCKET, "").fetch(DB, null, fetched);
       S3Transfers.Totals catchUp = transfers.totals().since(before);
       errors.check(cold instanceof Fetched.Downloaded d && d.etag().equals(etag), "a fresh fetch gave " + cold
           + ", not the last version " + etag);
       errors.check(Files.mismatch(work, fetched) == -1 && rows(fetched) == rows,
           "the fetched copy differs from the working copy");
-      before = transfers.totals();
-      Fetched warm = fresh.fetch(DB, etag, fetched);
-      long currentGets = transfers.totals().since(before).gets();
+      return catchUp;
+    }
+
+    /** A fresh store fetches the database onto a current copy: its GetObject requests. */
+    long catchUpWhenCurrent() {
+      S3Transfers.Totals before = transfers.totals();
+      Fetched warm = new PageDeltaStore(s3, BUCKET, "").fetch(DB, etag, fetched);
       errors.check(warm instanceof Fetched.Unchanged, "a current copy's fetch gave " + warm);
-      Path plain = dir.resolve("plain.sqlite");
-      long plainRows = plainSqlite(plan, plain);
-      errors.check(plainRows == rows, "plain SQLite holds " + plainRows + " rows, the working copy " + rows);
-      return new StorageFigures(plan.inserts(), plan.batchRequests(), version, Files.size(work), Files.size(plain),
-          totals.changed(), totals.v2Bytes(), v2Puts, totals.worstRatio(), totals.worstBatch(),
-          totals.wholeFileBytes(), totals.applyMs() / 1e3, totals.v2Ms() / 1e3, totals.wholeFileMs() / 1e3,
-          catchUp.gets(), catchUp.getBytes(), currentGets, rows, errors.count, errors.first, batches);
+      return transfers.totals().since(before).gets();
     }
   }
 
@@ -198,8 +236,7 @@ final class StorageRuns {
       connection.setAutoCommit(false);
       try (PreparedStatement insert = connection.prepareStatement(Workloads.ORDER_INSERT)) {
         for (int b = 0; b < plan.batches(); b++) {
-          for (Statement statement : Workloads.orders(random,
-              Math.min(plan.batchRequests(), plan.inserts() - b * plan.batchRequests()))) {
+          for (Statement statement : Workloads.orders(random, plan.inserts(b))) {
             LocalRuns.execute(insert, statement.params());
           }
           connection.commit();
