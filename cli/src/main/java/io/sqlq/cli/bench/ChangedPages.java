@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * The bytes of the pages that differ between two versions of a SQLite file, found by comparing
- * them page by page: what a batch changed, the floor of what any layout must upload for it. The
- * storage series' own count, independent of the store's page hashes.
+ * them page by page: what a batch changed in whole pages, which a layout of uncompressed whole
+ * pages would upload for it. The storage series' own count, independent of the store's page hashes.
  */
 final class ChangedPages {
   /** Offset and length of the page size in the database header (sqlite.org/fileformat.html, "The Database Header"). */
