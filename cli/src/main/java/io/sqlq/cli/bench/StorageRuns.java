@@ -90,8 +90,7 @@ final class StorageRuns {
   static StorageFigures run(AwsClients clients, Plan plan, Path dir, IntConsumer onInserts)
       throws IOException, SQLException {
     S3Transfers transfers = new S3Transfers();
-    try (S3Client s3 = clients.newClient(S3Client.builder().forcePathStyle(true)
-        .overrideConfiguration(o -> o.addExecutionInterceptor(transfers)))) {
+    try (S3Client s3 = clients.newS3Client(transfers)) {
       s3.createBucket(b -> b.bucket(BUCKET));
       Run run = new Run(s3, transfers, dir);
       List<StorageFigures.Batch> batches = new ArrayList<>();
