@@ -94,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--storage-batch", paramLabel = "N",
       description = "Requests per batch of the storage series (default: 4,918, issue 11's batches of its 300,000"
-          + " inserts; with --quick 1,000): smaller batches give the database more versions to catch up.")
+          + " inserts; with --quick 500 of 10,000): smaller batches give the database more versions to catch up.")
   Integer storageBatch;
 
   @Option(names = "--max-pollers", paramLabel = "N", defaultValue = "4",
