@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * second effect or a second completion: after the publish and before the replies (no reply yet,
  * the redelivery answers from the last batch's stored replies), and after the replies before the delete
  * (the redelivery sends the replies again, and the SDK ignores the copies). A manifest write whose
- * answer is lost costs not even a redelivery: the store finds its write in the manifest.
+ * answer is lost costs not even a redelivery: the store finds its write in the manifest; one refused
+ * after the delta was uploaded (a stale consumer's) costs a redelivery and one effect.
  */
 class RedeliveryIT {
   @RegisterExtension
@@ -60,37 +61,41 @@ class RedeliveryIT {
 
   @Test
   void aManifestWriteWhoseAnswerIsLost_isFoundCommitted_soTheRequestIsAnsweredOnceAndNoRecordFails() throws Exception {
-    SqlqClient client = pipeline.client("answer-lost");
-    client.submit("CREATE TABLE t(v INTEGER)").get(60, TimeUnit.SECONDS);
-    long failedBefore = pipeline.local.failedRecords();
-    pipeline.faults.arm(FaultPoint.STORE_MANIFEST_ANSWER_LOST, 1, 1);
+    Insert insert = insertWith(FaultPoint.STORE_MANIFEST_ANSWER_LOST, "answer-lost");
 
-    Reply reply = client.submit("INSERT INTO t VALUES (?)", 7).get(60, TimeUnit.SECONDS);
-    Reply after = client.submit("SELECT count(*) FROM t").get(60, TimeUnit.SECONDS);
-
-    assertThat(pipeline.faults.fired(FaultPoint.STORE_MANIFEST_ANSWER_LOST)).isEqualTo(1);
-    assertThat(reply.ok()).isTrue();
-    assertThat(reply.results().get(0).rowsAffected()).isEqualTo(1);
-    assertThat(pipeline.local.failedRecords() - failedBefore).as("records failed and redelivered").isZero();
-    assertThat(after.results().get(0).rows()).containsExactly(List.of(1L));
-    pipeline.faults.disarm();
+    assertThat(insert.reply().ok()).isTrue();
+    assertThat(insert.reply().results().get(0).rowsAffected()).isEqualTo(1);
+    assertThat(insert.rowsAfter()).isEqualTo(1L);
+    assertThat(insert.failedRecords()).as("records failed and redelivered").isZero();
   }
 
   @Test
   void aManifestWriteRefusedAfterTheDeltaWasUploaded_failsTheRecord_andTheRedeliveryAppliesItOnce() throws Exception {
-    SqlqClient client = pipeline.client("manifest-refused");
-    client.submit("CREATE TABLE r(v INTEGER)").get(60, TimeUnit.SECONDS);
+    Insert insert = insertWith(FaultPoint.STORE_MANIFEST_REFUSED, "manifest-refused");
+
+    assertThat(insert.reply().ok()).isTrue();
+    assertThat(insert.reply().results().get(0).rowsAffected()).isEqualTo(1);
+    assertThat(insert.rowsAfter()).isEqualTo(1L);
+    assertThat(insert.failedRecords()).as("records failed and redelivered").isPositive();
+  }
+
+  /** An INSERT's reply, the table's row count after it, and the records failed meanwhile. */
+  private record Insert(Reply reply, Object rowsAfter, long failedRecords) {}
+
+  /** Creates a table in database {@code db}, then inserts one row with {@code point} armed to fire once. */
+  private static Insert insertWith(FaultPoint point, String db) throws Exception {
+    SqlqClient client = pipeline.client(db);
+    client.submit("CREATE TABLE t(v INTEGER)").get(60, TimeUnit.SECONDS);
     long failedBefore = pipeline.local.failedRecords();
-    pipeline.faults.arm(FaultPoint.STORE_MANIFEST_REFUSED, 1, 1);
-
-    Reply reply = client.submit("INSERT INTO r VALUES (?)", 7).get(120, TimeUnit.SECONDS);
-    Reply after = client.submit("SELECT count(*) FROM r").get(60, TimeUnit.SECONDS);
-
-    assertThat(pipeline.faults.fired(FaultPoint.STORE_MANIFEST_REFUSED)).isEqualTo(1);
-    assertThat(reply.ok()).isTrue();
-    assertThat(reply.results().get(0).rowsAffected()).isEqualTo(1);
-    assertThat(pipeline.local.failedRecords() - failedBefore).as("records failed and redelivered").isPositive();
-    assertThat(after.results().get(0).rows()).containsExactly(List.of(1L));
-    pipeline.faults.disarm();
+    pipeline.faults.arm(point, 1, 1);
+    try {
+      Reply reply = client.submit("INSERT INTO t VALUES (?)", 7).get(120, TimeUnit.SECONDS);
+      Reply after = client.submit("SELECT count(*) FROM t").get(60, TimeUnit.SECONDS);
+      assertThat(pipeline.faults.fired(point)).isEqualTo(1);
+      long failed = pipeline.local.failedRecords() - failedBefore;
+      return new Insert(reply, after.results().get(0).rows().get(0).get(0), failed);
+    } finally {
+      pipeline.faults.disarm();
+    }
   }
 }
