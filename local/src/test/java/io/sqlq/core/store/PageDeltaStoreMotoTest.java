@@ -129,7 +129,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     var store = new PageDeltaStore(moto.s3(), BUCKET, "");
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t(v) SELECT hex(randomblob(100)) FROM "
-        + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c)");
+        + numbers(2000));
     String etag = store.publish(name, db, null, 1).etag();
     sql(db, "UPDATE t SET v = 'changed' WHERE id = 1");
 
@@ -148,7 +148,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     var writer = new PageDeltaStore(moto.s3(), BUCKET, "");
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t(v) SELECT hex(randomblob(100)) FROM "
-        + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c)");
+        + numbers(2000));
     String etag = writer.publish(name, db, null, 1).etag();
     sql(db, "INSERT INTO t(v) VALUES ('one more row')");
     etag = writer.publish(name, db, etag, 2).etag();
@@ -213,7 +213,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     var writer = new PageDeltaStore(moto.s3(), BUCKET, "");
     Path db = dir.resolve("work.sqlite");
     sql(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)", "INSERT INTO t(v) SELECT hex(randomblob(100)) FROM "
-        + "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) SELECT x FROM c)");
+        + numbers(3000));
     String etag = writer.publish(name, db, null, 1).etag();
     var reader = new PageDeltaStore(counted, BUCKET, "");
     Path copy = dir.resolve("copy.sqlite");
@@ -278,8 +278,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
       throws Exception {
     var store = new PageDeltaStore(faultedClient(), BUCKET, "");
     Path db = dir.resolve("work.sqlite");
-    sql(db, "CREATE TABLE t(v)", "INSERT INTO t SELECT hex(randomblob(100)) FROM (WITH RECURSIVE c(x) AS "
-        + "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500) SELECT x FROM c)");
+    sql(db, "CREATE TABLE t(v)", "INSERT INTO t SELECT hex(randomblob(100)) FROM " + numbers(500));
     String base = store.publish(name, db, null, 1).etag();
     sql(db, "INSERT INTO t VALUES ('v2')");
     faults.arm(FaultPoint.STORE_BEFORE_MANIFEST, 1, 1);
@@ -402,8 +401,7 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
   void vacuumShrinkingTheFile_publishesASnapshot() throws Exception {
     var store = new PageDeltaStore(moto.s3(), BUCKET, "");
     Path db = dir.resolve("work.sqlite");
-    sql(db, "CREATE TABLE t(v)", "INSERT INTO t SELECT randomblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 "
-        + "UNION ALL SELECT x + 1 FROM c WHERE x < 500) SELECT x FROM c)");
+    sql(db, "CREATE TABLE t(v)", "INSERT INTO t SELECT randomblob(1000) FROM " + numbers(500));
     String etag = store.publish(name, db, null, 1).etag();
     sql(db, "DELETE FROM t WHERE rowid > 10");
     etag = store.publish(name, db, etag, 2).etag();
@@ -444,6 +442,11 @@ class PageDeltaStoreMotoTest extends DatabaseStoreContract {
     DatabaseKeys keys = new DatabaseKeys("", db);
     return Manifest.decode(moto.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(keys.manifest())).asByteArray(),
         keys.manifest());
+  }
+
+  /** A subquery of the numbers 1 to {@code n}, one row each: {@code INSERT ... SELECT ... FROM numbers(n)}. */
+  private static String numbers(int n) {
+    return "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " + n + ") SELECT x FROM c)";
   }
 
   private static void sql(Path file, String... statements) throws SQLException {
