@@ -73,13 +73,18 @@ public record DeltaFile(int pageSize, long length, long from, long to, String ch
 
   /**
    * Reads pages {@code pageNumbers} of {@code file} (a database at version {@code to} with
-   * {@code hashes}) into a delta: when {@code base} (the file at version {@code from - 1}) is
-   * given, only the bytes that differ from it, else whole pages.
+   * {@code hashes}) into a delta: when {@code base} (a copy of the file at version
+   * {@code from - 1}, whose page hashes are {@code baseHashes}) is given, only the bytes that
+   * differ from it, else whole pages. A page of the copy that does not match its hash in
+   * {@code baseHashes} is not trusted: that page goes whole, so a damaged copy costs bytes, never
+   * a delta that no reader's checksum accepts.
    *
    * @param base null, or a copy of the version the pages changed from
+   * @param baseHashes the page hashes of that version; null when {@code base} is
    * @throws DatabaseFileException when a file cannot be read
    */
-  public static DeltaFile of(Path file, Path base, PageHashes hashes, int[] pageNumbers, long from, long to) {
+  public static DeltaFile of(Path file, Path base, PageHashes baseHashes, PageHashes hashes, int[] pageNumbers,
+      long from, long to) {
     int pageSize = hashes.pageSize();
     RangeWriter out = new RangeWriter();
     try (FileChannel now = FileChannel.open(file, StandardOpenOption.READ);
@@ -91,8 +96,12 @@ public record DeltaFile(int pageSize, long length, long from, long to, String ch
         int size = hashes.pageLength(number);
         long position = (long) (number - 1) * pageSize;
         readFully(now, page, size, position, file);
+        boolean trusted = false;
         if (position + size <= baseLength) {
           readFully(before, old, size, position, base);
+          trusted = baseHashes.matches(number, old, size);
+        }
+        if (trusted) {
           out.diff(number, page, old, size);
         } else {
           out.add(number, page, 0, size);

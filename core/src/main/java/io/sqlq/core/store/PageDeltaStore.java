@@ -358,7 +358,8 @@ public final class PageDeltaStore implements DatabaseStore {
       return null;
     }
     int[] changed = hashes.changedSince(base.hashes());
-    DeltaFile level0 = DeltaFile.of(file, baseCopy, hashes, changed, manifest.version() + 1, version);
+    DeltaFile level0 = DeltaFile.of(file, baseCopy, baseCopy == null ? null : base.hashes(), hashes, changed,
+        manifest.version() + 1, version);
     byte[] delta = level0.encode();
     long deltaBytes = manifest.deltaBytes() + delta.length;
     if (deltaBytes >= hashes.length()) {
@@ -386,8 +387,8 @@ public final class PageDeltaStore implements DatabaseStore {
         }
       }
       long from = run.get(0).from();
-      byte[] merged = DeltaFile.of(file, null, hashes, pages.stream().mapToInt(Integer::intValue).toArray(), from,
-          version).encode();
+      byte[] merged = DeltaFile.of(file, null, null, hashes, pages.stream().mapToInt(Integer::intValue).toArray(),
+          from, version).encode();
       String mergedKey = keys.merged(from, version, newId());
       ChainEntry entry = new ChainEntry(mergedKey, false, run.get(0).level() + 1, from, version, merged.length);
       run.clear();

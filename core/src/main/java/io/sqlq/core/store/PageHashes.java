@@ -92,6 +92,20 @@ public record PageHashes(int pageSize, long length, byte[] hashes) {
     return Arrays.copyOf(changed, n);
   }
 
+  /**
+   * Whether the first {@code length} bytes of {@code content} are page {@code pageNumber}
+   * (1-based) of this version: its length and its SHA-256.
+   */
+  public boolean matches(int pageNumber, byte[] content, int length) {
+    if (pageNumber < 1 || pageNumber > pageCount() || pageLength(pageNumber) != length) {
+      return false;
+    }
+    MessageDigest sha = sha256();
+    sha.update(content, 0, length);
+    int at = (pageNumber - 1) * HASH_BYTES;
+    return Arrays.equals(sha.digest(), 0, HASH_BYTES, hashes, at, at + HASH_BYTES);
+  }
+
   /** The bytes page {@code pageNumber} (1-based) has in this version: the page size, or less for a short last page. */
   public int pageLength(int pageNumber) {
     return (int) Math.min(pageSize, length - (long) (pageNumber - 1) * pageSize);

@@ -24,7 +24,7 @@ class DeltaFileTest {
     PageHashes after = PageHashes.of(nextFile);
 
     int[] changed = after.changedSince(before);
-    DeltaFile delta = DeltaFile.of(nextFile, null, after, changed, 2, 2);
+    DeltaFile delta = DeltaFile.of(nextFile, null, null, after, changed, 2, 2);
     DeltaFile decoded = DeltaFile.decode(delta.encode(), "test");
     decoded.applyTo(baseFile);
 
@@ -49,7 +49,8 @@ class DeltaFileTest {
     Path nextFile = Files.write(dir.resolve("next"), grown);
     PageHashes after = PageHashes.of(nextFile);
 
-    DeltaFile delta = DeltaFile.of(nextFile, baseFile, after, after.changedSince(PageHashes.of(baseFile)), 2, 2);
+    PageHashes before = PageHashes.of(baseFile);
+    DeltaFile delta = DeltaFile.of(nextFile, baseFile, before, after, after.changedSince(before), 2, 2);
     Path reader = Files.write(dir.resolve("reader"), base);
     DeltaFile.decode(delta.encode(), "test").applyTo(reader);
 
@@ -57,6 +58,27 @@ class DeltaFileTest {
         4, 7, DeltaFile.RANGE_GAP,
         6, 100, 1, 6, 100 + DeltaFile.RANGE_GAP + 1, 1,
         11, 0, 4096);
+    assertThat(reader).hasSameBinaryContentAs(nextFile);
+  }
+
+  @Test
+  void aPageOfTheBaseCopyThatDoesNotMatchItsHash_goesWhole_soTheDeltaStillRebuildsTheVersion() throws Exception {
+    byte[] base = random(4 * 4096, 6);
+    Path baseFile = Files.write(dir.resolve("base"), base);
+    PageHashes before = PageHashes.of(baseFile);
+    byte[] next = base.clone();
+    next[2 * 4096 + 10] ^= 1;
+    Path nextFile = Files.write(dir.resolve("next"), next);
+    byte[] damaged = base.clone();
+    damaged[2 * 4096 + 3000] ^= 1;
+    Path damagedCopy = Files.write(dir.resolve("damaged-copy"), damaged);
+    PageHashes after = PageHashes.of(nextFile);
+
+    DeltaFile delta = DeltaFile.of(nextFile, damagedCopy, before, after, after.changedSince(before), 2, 2);
+    Path reader = Files.write(dir.resolve("reader"), base);
+    delta.applyTo(reader);
+
+    assertThat(delta.ranges()).containsExactly(3, 0, 4096);
     assertThat(reader).hasSameBinaryContentAs(nextFile);
   }
 
@@ -74,7 +96,7 @@ class DeltaFileTest {
     Path small = Files.write(dir.resolve("small"), java.util.Arrays.copyOf(Files.readAllBytes(big), 5 * 4096));
     PageHashes hashes = PageHashes.of(small);
 
-    DeltaFile.of(small, null, hashes, new int[0], 2, 2).applyTo(big);
+    DeltaFile.of(small, null, null, hashes, new int[0], 2, 2).applyTo(big);
 
     assertThat(big).hasSameBinaryContentAs(small);
   }
@@ -82,7 +104,7 @@ class DeltaFileTest {
   @Test
   void aFlippedBitAnywhereInADelta_isRefusedByItsTrailer() throws Exception {
     Path file = Files.write(dir.resolve("f"), random(3 * 4096, 4));
-    byte[] encoded = DeltaFile.of(file, null, PageHashes.of(file), new int[] {2}, 1, 1).encode();
+    byte[] encoded = DeltaFile.of(file, null, null, PageHashes.of(file), new int[] {2}, 1, 1).encode();
     encoded[encoded.length / 2] ^= 0x10;
 
     assertThatThrownBy(() -> DeltaFile.decode(encoded, "db/x/log/1.delta"))
@@ -97,7 +119,7 @@ class DeltaFileTest {
     next[4096] ^= 1;
     Path nextFile = Files.write(dir.resolve("next"), next);
     PageHashes after = PageHashes.of(nextFile);
-    DeltaFile honest = DeltaFile.of(nextFile, null, after, after.changedSince(PageHashes.of(baseFile)), 2, 2);
+    DeltaFile honest = DeltaFile.of(nextFile, null, null, after, after.changedSince(PageHashes.of(baseFile)), 2, 2);
     byte[] wrongPage = honest.data().clone();
     wrongPage[100] ^= 1;
     DeltaFile wrong = new DeltaFile(honest.pageSize(), honest.length(), 2, 2, honest.checksum(), honest.ranges(),
