@@ -103,15 +103,31 @@ final class S3Objects {
     });
   }
 
-  private static GetObjectResponse decompress(String key, InputStream body, Path file, GetObjectResponse answer) {
-    try (InputStream in = new ZstdInputStream(body);
-        OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
-      in.transferTo(out);
+  /**
+   * Decompresses {@code body} into {@code file}. A failure to read the body (the connection's)
+   * is thrown as it is, so the SDK reports it as a failed call; a failure to write the file is a
+   * {@link DatabaseFileException}, and a body that is not Zstandard a {@link CorruptDatabaseException}.
+   */
+  private static GetObjectResponse decompress(String key, InputStream body, Path file, GetObjectResponse answer)
+      throws IOException {
+    OutputStream out;
+    try {
+      out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW);
+    } catch (IOException e) {
+      throw new DatabaseFileException(file, "create", e);
+    }
+    try (InputStream in = new ZstdInputStream(body); out) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        try {
+          out.write(buffer, 0, n);
+        } catch (IOException e) {
+          throw new DatabaseFileException(file, "write", e);
+        }
+      }
       return answer;
     } catch (ZstdIOException e) {
       throw new CorruptDatabaseException("object " + key + " does not decompress: " + e.getMessage());
-    } catch (IOException e) {
-      throw new DatabaseFileException(file, "download " + key, e);
     }
   }
 
